@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/vservers, the FreeVPS interface.
+ *
+ * The real directory is per network namespace, /proc/net/vservers (that is
+ * /proc/self/net/vservers), and /proc/vservers is a symlink to net/vservers,
+ * the way /proc/net is a symlink to self/net. The directory of the initial
+ * netns lists 0, 1 and every context; the directory of a context's netns
+ * lists that context and its descendants; any other netns lists none. A
+ * VPS has a netns of its own and cannot leave it, so it can neither name
+ * nor open another context's entry. As a second wall, every show function
+ * checks that the reader's context may see what it prints.
+ *
+ * Every file is a single_open() seq_file whose show function computes the
+ * figures when read.
+ */
+#include <linux/err.h>
+#include <linux/mutex.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <generated/utsrelease.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "vps.h"
+
+#define VPS_BUILD	VPS_VERSION "-" UTS_RELEASE
+
+struct vps_net {
+	struct proc_dir_entry *dir;
+};
+
+static unsigned int vps_net_id __read_mostly;
+static struct proc_dir_entry *vps_symlink;
+static DEFINE_MUTEX(vps_traf_lock);	/* trafstat baselines */
+
+static int vps_setup_show(struct seq_file *m, void *v)
+{
+	unsigned int total, active;
+	struct vps_ctx *reader;
+
+	reader = vps_ctx_get_current();
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	vps_ctx_counts(reader, &total, &active);
+	vps_ctx_put(reader);
+
+	seq_printf(m, "vps module version %s\n", VPS_VERSION);
+	seq_printf(m, "vps build %s\n", VPS_BUILD);
+	seq_printf(m, "total contexts count %u\n", total);
+	seq_printf(m, "active contexts count %u\n", active);
+	return 0;
+}
+
+static void vps_show_cap(struct seq_file *m, const kernel_cap_t *cap)
+{
+	unsigned int i;
+
+	seq_puts(m, "CapBset: ");
+	CAP_FOR_EACH_U32(i)
+		seq_printf(m, "%08x", cap->cap[CAP_LAST_U32 - i]);
+	seq_putc(m, '\n');
+}
+
+static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
+{
+	struct pid_namespace *reader_ns = task_active_pid_ns(current);
+	struct vps_init_info info;
+	struct vps_procs procs;
+	unsigned int i;
+	u64 rx, tx;
+	int err;
+
+	vps_init_info(ctx, reader_ns, &info);
+	err = vps_procs_collect(ctx, reader_ns, &procs);
+	if (err)
+		return err;
+
+	seq_printf(m, "vserver id: %u\n", ctx->id);
+	seq_printf(m, "nodename: %s\n", info.nodename);
+	seq_printf(m, "domainname: %s\n", info.domainname);
+	seq_printf(m, "flags: %s\n", vps_ctx_is_vps(ctx) ? "PRIVATE" : "(none)");
+	seq_printf(m, "init pid: %d\n", info.pid);
+	vps_show_cap(m, &info.cap_bset);
+	seq_printf(m, "Process Count: %u\n", procs.count);
+	seq_puts(m, "tasks:");
+	for (i = 0; i < procs.nr_pids; i++)
+		seq_printf(m, " %d", procs.pids[i]);
+	seq_putc(m, '\n');
+	seq_printf(m, "Used memory: %lu kB\n", procs.vm_kb);
+	seq_printf(m, "Context RSS: %lu kB\n", procs.rss_kb);
+	vps_procs_release(&procs);
+
+	rtnl_lock();
+	if (ctx != &vps_all)
+		vps_show_ifaces(m, ctx->net);
+	vps_traffic(ctx, &rx, &tx);
+	rtnl_unlock();
+	seq_printf(m, "Incoming traffic: %llu\n", rx);
+	seq_printf(m, "Outgoing traffic: %llu\n", tx);
+	return 0;
+}
+
+/* /proc/vservers/self */
+static int vps_self_show(struct seq_file *m, void *v)
+{
+	struct vps_ctx *reader;
+	int err;
+
+	reader = vps_ctx_get_current();
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	err = vps_show_ctx(m, reader);
+	vps_ctx_put(reader);
+	return err;
+}
+
+/*
+ * /proc/vservers/<id>. The entry's data is the context; proc_remove()
+ * waits for this to return before del drops the registry's reference.
+ */
+static int vps_id_show(struct seq_file *m, void *v)
+{
+	struct vps_ctx *ctx = pde_data(file_inode(m->file));
+	struct vps_ctx *reader;
+	int err = -EACCES;
+
+	reader = vps_ctx_get_current();
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	if (vps_ctx_visible(reader, ctx))
+		err = vps_show_ctx(m, ctx);
+	vps_ctx_put(reader);
+	return err;
+}
+
+/*
+ * /proc/vservers/trafstat: bytes since the last read, per visible context.
+ * The baselines move only when the output fitted: seq_file calls show
+ * again with a bigger buffer when it did not.
+ */
+static int vps_trafstat_show(struct seq_file *m, void *v)
+{
+	struct vps_ctx *reader, **ctxs;
+	u64 *now;
+	int i, n;
+
+	reader = vps_ctx_get_current();
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	n = vps_ctx_snapshot(reader, &ctxs);
+	vps_ctx_put(reader);
+	if (n < 0)
+		return n;
+	now = kmalloc_array(2 * n + 1, sizeof(*now), GFP_KERNEL);
+	if (!now) {
+		vps_ctx_snapshot_put(ctxs, n);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&vps_traf_lock);
+	rtnl_lock();
+	for (i = 0; i < n; i++)
+		vps_traffic(ctxs[i], &now[2 * i], &now[2 * i + 1]);
+	rtnl_unlock();
+
+	seq_puts(m, "CONTEXT INCOMING OUTGOING\n");
+	for (i = 0; i < n; i++) {
+		struct vps_ctx *ctx = ctxs[i];
+		u64 rx = now[2 * i], tx = now[2 * i + 1];
+
+		/* counters restart when a device is replaced */
+		seq_printf(m, "%u %llu %llu\n", ctx->id,
+			   rx >= ctx->traf_rx ? rx - ctx->traf_rx : rx,
+			   tx >= ctx->traf_tx ? tx - ctx->traf_tx : tx);
+	}
+	if (!seq_has_overflowed(m)) {
+		for (i = 0; i < n; i++) {
+			ctxs[i]->traf_rx = now[2 * i];
+			ctxs[i]->traf_tx = now[2 * i + 1];
+		}
+	}
+	mutex_unlock(&vps_traf_lock);
+
+	kfree(now);
+	vps_ctx_snapshot_put(ctxs, n);
+	return 0;
+}
+
+/* /proc/vservers/routes_ipv4: every IPv4 address of every visible VPS */
+static int vps_routes_show(struct seq_file *m, void *v)
+{
+	struct vps_ctx *reader, **ctxs;
+	int i, n;
+
+	reader = vps_ctx_get_current();
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	n = vps_ctx_snapshot(reader, &ctxs);
+	vps_ctx_put(reader);
+	if (n < 0)
+		return n;
+
+	seq_puts(m, "address name context\n");
+	rtnl_lock();
+	for (i = 0; i < n; i++)
+		if (vps_ctx_is_vps(ctxs[i]))
+			vps_show_routes(m, ctxs[i]);
+	rtnl_unlock();
+
+	vps_ctx_snapshot_put(ctxs, n);
+	return 0;
+}
+
+static struct proc_dir_entry *vps_net_dir(struct net *net)
+{
+	struct vps_net *vn = net_generic(net, vps_net_id);
+
+	return vn->dir;
+}
+
+/* The /proc/net/vservers/<id> entry of @ctx in the directory of @net */
+struct proc_dir_entry *vps_proc_add_ctx(struct net *net, struct vps_ctx *ctx)
+{
+	struct proc_dir_entry *dir = vps_net_dir(net);
+	char name[12];
+
+	if (!dir)
+		return NULL;
+	snprintf(name, sizeof(name), "%u", ctx->id);
+	return proc_create_single_data(name, 0444, dir, vps_id_show, ctx);
+}
+
+static int __net_init vps_net_init(struct net *net)
+{
+	struct vps_net *vn = net_generic(net, vps_net_id);
+	struct proc_dir_entry *dir;
+
+	dir = proc_net_mkdir(net, "vservers", net->proc_net);
+	if (!dir)
+		goto fail;
+	if (!proc_create_single("setup", 0444, dir, vps_setup_show) ||
+	    !proc_create_single("self", 0444, dir, vps_self_show) ||
+	    !proc_create_single("trafstat", 0444, dir, vps_trafstat_show) ||
+	    !proc_create_single("routes_ipv4", 0444, dir, vps_routes_show))
+		goto fail_dir;
+	if (net_eq(net, &init_net) &&
+	    (!proc_create_single_data("0", 0444, dir, vps_id_show, &vps_host) ||
+	     !proc_create_single_data("1", 0444, dir, vps_id_show, &vps_all)))
+		goto fail_dir;
+	vn->dir = dir;
+	return 0;
+
+fail_dir:
+	proc_remove(dir);
+fail:
+	pr_err("vps: cannot create /proc/net/vservers\n");
+	return -ENOMEM;
+}
+
+static void __net_exit vps_net_exit(struct net *net)
+{
+	struct vps_net *vn = net_generic(net, vps_net_id);
+
+	proc_remove(vn->dir);
+	vn->dir = NULL;
+}
+
+static struct pernet_operations vps_net_ops = {
+	.init	= vps_net_init,
+	.exit	= vps_net_exit,
+	.id	= &vps_net_id,
+	.size	= sizeof(struct vps_net),
+};
+
+int vps_proc_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&vps_net_ops);
+	if (err) {
+		pr_err("vps: cannot register pernet operations: %d\n", err);
+		return err;
+	}
+	vps_symlink = proc_symlink("vservers", NULL, "net/vservers");
+	if (!vps_symlink) {
+		pr_err("vps: cannot create /proc/vservers\n");
+		unregister_pernet_subsys(&vps_net_ops);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vps_proc_exit(void)
+{
+	proc_remove(vps_symlink);
+	unregister_pernet_subsys(&vps_net_ops);
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Figures for /proc/vservers, computed from live kernel state each time
+ * they are read: the init task, the processes of a context and their
+ * memory, the network devices of its netns and their traffic.
+ */
+#include <linux/cred.h>
+#include <linux/inetdevice.h>
+#include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "vps.h"
+
+#define PAGES_TO_KB(x)	((x) << (PAGE_SHIFT - 10))
+
+/* RCU: the init task of @ctx, NULL once it is gone */
+static struct task_struct *vps_init_task(const struct vps_ctx *ctx)
+{
+	if (vps_ctx_is_vps(ctx))
+		return pid_task(ctx->init_pid, PIDTYPE_PID);
+	return pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
+}
+
+/*
+ * The init task's pid (as the reader sees it), capability bounding set and
+ * UTS names. The host and the whole system use init_uts_ns; a VPS whose
+ * init is gone shows pid 0, an empty set and "(none)".
+ */
+static void vps_copy_uts(struct vps_init_info *info,
+			 const struct new_utsname *uts)
+{
+	/* sethostname() and setdomainname() keep the last byte NUL */
+	strscpy(info->nodename, uts->nodename, sizeof(info->nodename));
+	strscpy(info->domainname, uts->domainname, sizeof(info->domainname));
+}
+
+void vps_init_info(const struct vps_ctx *ctx, struct pid_namespace *reader_ns,
+		   struct vps_init_info *info)
+{
+	struct task_struct *task;
+
+	memset(info, 0, sizeof(*info));
+	strscpy(info->nodename, "(none)", sizeof(info->nodename));
+	strscpy(info->domainname, "(none)", sizeof(info->domainname));
+
+	rcu_read_lock();
+	task = vps_init_task(ctx);
+	if (task) {
+		info->pid = task_pid_nr_ns(task, reader_ns);
+		info->cap_bset = __task_cred(task)->cap_bset;
+	}
+	if (!vps_ctx_is_vps(ctx)) {
+		vps_copy_uts(info, &init_uts_ns.name);
+	} else if (task) {
+		/* task_lock keeps ->nsproxy and its uts_ns alive */
+		task_lock(task);
+		if (task->nsproxy)
+			vps_copy_uts(info, &task->nsproxy->uts_ns->name);
+		task_unlock(task);
+	}
+	rcu_read_unlock();
+}
+
+/* RCU: does @task count in @ctx? */
+static bool vps_task_in(struct task_struct *task, const struct vps_ctx *ctx)
+{
+	struct vps_ctx *owner = vps_ctx_of_task(task);
+
+	if (!owner)
+		return false;	/* being reaped */
+	return ctx == &vps_all || owner == ctx;
+}
+
+struct vps_mm {
+	const void *mm;
+	unsigned long vm;
+	unsigned long rss;
+};
+
+static int vps_cmp_mm(const void *a, const void *b)
+{
+	const struct vps_mm *x = a, *y = b;
+
+	return x->mm < y->mm ? -1 : x->mm > y->mm;
+}
+
+static int vps_cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * One pass over all processes under RCU into arrays of @cap entries.
+ * Returns false if they were too small.
+ */
+static bool vps_procs_scan(const struct vps_ctx *ctx,
+			   struct pid_namespace *reader_ns,
+			   struct vps_procs *procs, struct vps_mm *mms,
+			   unsigned int *nr_mms, unsigned int cap)
+{
+	struct task_struct *p;
+	bool fits = true;
+
+	procs->count = 0;
+	procs->nr_pids = 0;
+	*nr_mms = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		struct mm_struct *mm;
+		pid_t nr;
+
+		if (!vps_task_in(p, ctx))
+			continue;
+		if (procs->count == cap) {
+			fits = false;
+			break;
+		}
+		procs->count++;
+		nr = task_tgid_nr_ns(p, reader_ns);
+		if (nr)		/* 0: not visible from the reader's pid ns */
+			procs->pids[procs->nr_pids++] = nr;
+		if (p->flags & PF_KTHREAD)
+			continue;
+		/* task_lock keeps ->mm alive: exit_mm() clears it under it */
+		task_lock(p);
+		mm = p->mm;
+		if (mm) {
+			mms[*nr_mms].mm = mm;
+			mms[*nr_mms].vm = READ_ONCE(mm->total_vm);
+			mms[*nr_mms].rss = get_mm_rss(mm);
+			(*nr_mms)++;
+		}
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+	return fits;
+}
+
+/*
+ * The processes (thread-group leaders) of @ctx: how many, their pids in
+ * @reader_ns, and the memory of their address spaces, each mm counted once
+ * (vfork and CLONE_VM children share one). A VPS whose init is gone has
+ * none. Release with vps_procs_release().
+ */
+int vps_procs_collect(const struct vps_ctx *ctx,
+		      struct pid_namespace *reader_ns, struct vps_procs *procs)
+{
+	unsigned int cap = 128, nr_mms, i;
+	struct vps_mm *mms;
+	bool alive;
+
+	memset(procs, 0, sizeof(*procs));
+	rcu_read_lock();
+	alive = !!vps_init_task(ctx);
+	rcu_read_unlock();
+	if (!alive)
+		return 0;
+
+	for (;;) {
+		procs->pids = kvmalloc_array(cap, sizeof(*procs->pids),
+					     GFP_KERNEL);
+		mms = kvmalloc_array(cap, sizeof(*mms), GFP_KERNEL);
+		if (!procs->pids || !mms) {
+			kvfree(mms);
+			vps_procs_release(procs);
+			return -ENOMEM;
+		}
+		if (vps_procs_scan(ctx, reader_ns, procs, mms, &nr_mms, cap))
+			break;
+		kvfree(mms);
+		kvfree(procs->pids);
+		procs->pids = NULL;
+		if (cap >= PID_MAX_LIMIT)
+			return -EAGAIN;
+		cap *= 2;
+	}
+
+	sort(procs->pids, procs->nr_pids, sizeof(*procs->pids),
+	     vps_cmp_pid, NULL);
+	sort(mms, nr_mms, sizeof(*mms), vps_cmp_mm, NULL);
+	for (i = 0; i < nr_mms; i++) {
+		if (i && mms[i].mm == mms[i - 1].mm)
+			continue;
+		procs->vm_kb += PAGES_TO_KB(mms[i].vm);
+		procs->rss_kb += PAGES_TO_KB(mms[i].rss);
+	}
+	kvfree(mms);
+	return 0;
+}
+
+void vps_procs_release(struct vps_procs *procs)
+{
+	kvfree(procs->pids);
+	procs->pids = NULL;
+	procs->nr_pids = 0;
+}
+
+/* RTNL: rx and tx bytes of the non-loopback devices of @net, added up */
+static void vps_net_traffic(struct net *net, u64 *rx, u64 *tx)
+{
+	struct rtnl_link_stats64 st;
+	struct net_device *dev;
+
+	for_each_netdev(net, dev) {
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		dev_get_stats(dev, &st);
+		*rx += st.rx_bytes;
+		*tx += st.tx_bytes;
+	}
+}
+
+/*
+ * RTNL: the traffic of a context: its netns's devices. The whole system
+ * is the host's plus every VPS's.
+ */
+void vps_traffic(const struct vps_ctx *ctx, u64 *rx, u64 *tx)
+{
+	struct vps_ctx *c;
+
+	ASSERT_RTNL();
+	*rx = 0;
+	*tx = 0;
+	if (ctx != &vps_all) {
+		vps_net_traffic(ctx->net, rx, tx);
+		return;
+	}
+	vps_net_traffic(&init_net, rx, tx);
+	for (c = vps_ctx_next(NULL); c; c = vps_ctx_next(c))
+		vps_net_traffic(c->net, rx, tx);
+}
+
+/*
+ * RTNL: the name of the device at the other end of @dev: for a veth the
+ * peer (found by its iflink in the peer's netns), else the lower device
+ * in the same netns, or @dev itself. "-" if there is none.
+ */
+static const char *vps_peer_name(const struct net_device *dev)
+{
+	const struct rtnl_link_ops *ops = dev->rtnl_link_ops;
+	struct net *link_net = dev_net(dev);
+	struct net_device *peer;
+
+	if (ops && ops->get_link_net)
+		link_net = ops->get_link_net(dev);
+	peer = __dev_get_by_index(link_net, dev_get_iflink(dev));
+	return peer ? peer->name : "-";
+}
+
+/*
+ * RTNL: one line per non-loopback device of @net:
+ *   <dev>(<peer>): <speed>: <addr>/<prefixlen>;<addr>/<prefixlen>;
+ * Speed is 0: no device is shaped yet.
+ */
+void vps_show_ifaces(struct seq_file *m, struct net *net)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	for_each_netdev(net, dev) {
+		struct in_device *in_dev;
+		struct in_ifaddr *ifa;
+		const char *sep = " ";
+
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		seq_printf(m, "%s(%s): %u:", dev->name, vps_peer_name(dev), 0);
+		in_dev = __in_dev_get_rtnl(dev);
+		if (in_dev) {
+			in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+				seq_printf(m, "%s%pI4/%u;", sep, &ifa->ifa_local,
+					   ifa->ifa_prefixlen);
+				sep = "";
+			}
+		}
+		seq_putc(m, '\n');
+	}
+}
+
+/* RTNL: "<ipv4> <dev> <id>" per IPv4 address in the netns of @ctx */
+void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	for_each_netdev(ctx->net, dev) {
+		struct in_device *in_dev;
+		struct in_ifaddr *ifa;
+
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		in_dev = __in_dev_get_rtnl(dev);
+		if (!in_dev)
+			continue;
+		in_dev_for_each_ifa_rtnl(ifa, in_dev)
+			seq_printf(m, "%pI4 %s %u\n", &ifa->ifa_local,
+				   dev->name, ctx->id);
+	}
+}

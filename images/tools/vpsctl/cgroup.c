@@ -1,0 +1,121 @@
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "runtime.h"
+#include "util.h"
+
+static int cg_write(unsigned int id, const char *file, const char *value, struct vps_err *err)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/%s", id, file);
+	return write_file(path, value, err);
+}
+
+static void fmt_max(uint64_t v, char *buf, size_t len)
+{
+	if (v == VPS_UNLIMITED)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err)
+{
+	const struct vps_limit *l = cfg->limits;
+	char v[64];
+
+	/* pids.max counts threads and processes alike: the tighter of the two applies. */
+	if (l[RES_PROCS].set || l[RES_THREADS].set) {
+		uint64_t hard = VPS_UNLIMITED;
+		if (l[RES_PROCS].set)
+			hard = l[RES_PROCS].hard;
+		if (l[RES_THREADS].set && l[RES_THREADS].hard < hard)
+			hard = l[RES_THREADS].hard;
+		fmt_max(hard, v, sizeof(v));
+		if (cg_write(cfg->id, "pids.max", v, err) < 0)
+			return -1;
+	}
+	if (l[RES_PHYS].set) {
+		fmt_max(l[RES_PHYS].hard, v, sizeof(v));
+		if (cg_write(cfg->id, "memory.max", v, err) < 0)
+			return -1;
+		fmt_max(l[RES_PHYS].soft, v, sizeof(v));
+		if (cg_write(cfg->id, "memory.high", v, err) < 0)
+			return -1;
+	}
+	if (l[RES_PCTCPU].set) {
+		if (l[RES_PCTCPU].hard == VPS_UNLIMITED)
+			snprintf(v, sizeof(v), "max 100000");
+		else
+			snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)l[RES_PCTCPU].hard * 1000);
+		if (cg_write(cfg->id, "cpu.max", v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
+{
+	char path[256];
+	int fd;
+
+	vps_cgroup_path(cfg->id, path, sizeof(path));
+	if (mkdir(path, 0755) < 0)
+		return vps_error(err, errno, "create cgroup `%s`", path);
+	if (vps_cgroup_apply_limits(cfg, err) < 0) {
+		rmdir(path);
+		return vps_error_wrap(err, "set limits of VPS %u", cfg->id);
+	}
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		vps_error(err, errno, "open cgroup `%s`", path);
+		rmdir(path);
+		return -1;
+	}
+	return fd;
+}
+
+int vps_cgroup_wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
+{
+	char path[256], buf[256];
+	long long deadline = now_ms() + timeout_ms;
+	struct vps_err ignored;
+
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.events", id);
+	for (;;) {
+		if (read_file(path, buf, sizeof(buf), &ignored) < 0 || strstr(buf, "populated 0"))
+			return 0;
+		if (now_ms() >= deadline)
+			return vps_error(err, ETIMEDOUT, "wait for the processes of VPS %u to exit", id);
+		sleep_ms(20);
+	}
+}
+
+int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err)
+{
+	if (cg_write(id, "cgroup.kill", "1", err) < 0 && err->errnum != ENOENT)
+		return -1;
+	return vps_cgroup_wait_empty(id, timeout_ms, err);
+}
+
+int vps_cgroup_remove(unsigned int id, struct vps_err *err)
+{
+	char path[256];
+
+	vps_cgroup_path(id, path, sizeof(path));
+	/* The last tasks may still be leaving: rmdir says EBUSY until they are gone. */
+	for (int i = 0; i < 100; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			break;
+		sleep_ms(20);
+	}
+	return vps_error(err, errno, "remove cgroup `%s`", path);
+}

@@ -1,0 +1,19 @@
+/* The cgroup v2 group of a VPS: /sys/fs/cgroup/vps/<id>. */
+#ifndef VPS_CGROUP_H
+#define VPS_CGROUP_H
+
+#include "../common/error.h"
+#include "config.h"
+
+/* Create the group and write the config's limits; returns an O_PATH|O_DIRECTORY fd for CLONE_INTO_CGROUP. */
+int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err);
+/* Write the limits the cgroup enforces (procs/threads, phys, pctcpu). */
+int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err);
+/* Kill every process in the group and wait until it is empty (up to timeout_ms). */
+int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err);
+/* Wait until the group has no processes; returns 0 if empty, -1 with err on timeout. */
+int vps_cgroup_wait_empty(unsigned int id, int timeout_ms, struct vps_err *err);
+/* Remove the (empty) group; a missing group is fine. */
+int vps_cgroup_remove(unsigned int id, struct vps_err *err);
+
+#endif

@@ -1,0 +1,128 @@
+/* vpsctl shell|execin|execwt: a process inside a running VPS — its namespaces, cgroup and bounding set. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../common/cleanup.h"
+#include "caps.h"
+#include "commands.h"
+#include "runtime.h"
+#include "spawn.h"
+
+enum exec_mode { EXEC_WAIT, EXEC_DETACH };
+
+static void __attribute__((noreturn)) exec_child(unsigned int id, char **cmd, unsigned long long caps,
+						 enum exec_mode mode)
+{
+	struct vps_err err = { 0 };
+	const char *term = getenv("TERM");
+	char term_copy[64];
+
+	snprintf(term_copy, sizeof(term_copy), "%s", term ? term : "linux");
+	if (mode == EXEC_DETACH) {
+		int fd = open("/dev/null", O_RDWR);
+		setsid();
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	if (vps_caps_apply_bounding(caps, &err) < 0) {
+		fprintf(stderr, "vpsctl: %s\n", err.msg);
+		_exit(126);
+	}
+	if (chdir("/") < 0)
+		_exit(126);
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	setenv("TERM", term_copy, 1);
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "vpsctl: exec `%s` in VPS %u: %s\n", cmd[0], id, strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum exec_mode mode)
+{
+	struct vps_config cfg;
+	struct vps_runtime rt;
+	struct vps_err err = { 0 };
+	cleanup_close int cg_fd = -1;
+	char path[256];
+	unsigned int id;
+	int status;
+	pid_t pid;
+
+	if (argc < 2)
+		return usage_error(name, "expects an id");
+	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_load_config(id, NULL, &cfg, &err) < 0)
+		return fail(&err);
+	vps_runtime_read(id, &rt);
+	if (rt.state == VPS_STOPPED || rt.init_pid <= 0) {
+		vps_error(&err, 0, "%s: VPS %u is not running", name, id);
+		return fail(&err);
+	}
+	if (rt.state == VPS_SUSPENDED) {
+		vps_error(&err, 0, "%s: VPS %u is suspended (resume it first)", name, id);
+		return fail(&err);
+	}
+	vps_cgroup_path(id, path, sizeof(path));
+	cg_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg_fd < 0) {
+		vps_error(&err, errno, "%s: open cgroup `%s`", name, path);
+		return fail(&err);
+	}
+	if (vps_enter_namespaces(rt.init_pid) < 0) {
+		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
+		return fail(&err);
+	}
+	fflush(NULL);
+	pid = vps_clone_into(0, cg_fd);
+	if (pid < 0) {
+		vps_error(&err, errno, "%s: start a process in VPS %u", name, id);
+		return fail(&err);
+	}
+	if (pid == 0)
+		exec_child(id, cmd, vps_config_caps(&cfg), mode);
+	if (mode == EXEC_DETACH) {
+		printf("%d\n", (int)pid);
+		return 0;
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			vps_error(&err, errno, "%s: wait for pid %d", name, (int)pid);
+			return fail(&err);
+		}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int cmd_shell(int argc, char **argv)
+{
+	char *sh[] = { "/bin/sh", "-l", NULL };
+
+	if (argc != 2)
+		return usage_error("shell", "expects one id");
+	return run_in_vps("shell", argc, argv, sh, EXEC_WAIT);
+}
+
+int cmd_execwt(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage_error("execwt", "expects an id and a command");
+	return run_in_vps("execwt", argc, argv, argv + 2, EXEC_WAIT);
+}
+
+int cmd_execin(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage_error("execin", "expects an id and a command");
+	return run_in_vps("execin", argc, argv, argv + 2, EXEC_DETACH);
+}

@@ -1,0 +1,88 @@
+/* vpsctl stop <id> | stop --all: TERM to INIT, then kill what is left, then tear down. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cgroup.h"
+#include "commands.h"
+#include "runtime.h"
+#include "teardown.h"
+#include "util.h"
+
+#define STOP_GRACE_MS 1500
+
+static int stop_one(unsigned int id, struct vps_err *err)
+{
+	struct vps_config cfg;
+	struct vps_runtime rt;
+	struct vps_err ignored;
+
+	vps_runtime_read(id, &rt);
+	if (rt.state == VPS_STOPPED)
+		return vps_error(err, 0, "VPS %u is not running", id);
+	/* Without its config we still know every default path; a custom FSROOT needs the file. */
+	if (vps_load_config(id, NULL, &cfg, err) < 0)
+		return -1;
+	if (cfg.network_revoke[0]) {
+		char e1[32];
+		char *env[] = { e1, NULL };
+		snprintf(e1, sizeof(e1), "VPS_ID=%u", id);
+		if (run_shell("NETWORK_REVOKE", cfg.network_revoke, env, err) < 0)
+			fprintf(stderr, "vpsctl: warning: %s\n", err->msg);
+	}
+	/* A frozen group cannot act on TERM; thaw it so INIT can shut down. */
+	if (rt.state == VPS_SUSPENDED) {
+		char path[256];
+		snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.freeze", id);
+		write_file(path, "0", &ignored);
+	}
+	if (rt.init_pid > 0 && kill(rt.init_pid, SIGTERM) == 0)
+		vps_cgroup_wait_empty(id, STOP_GRACE_MS, &ignored);
+	if (vps_teardown(&cfg, err) < 0)
+		return vps_error_wrap(err, "stop VPS %u", id);
+	return 0;
+}
+
+static int stop_all(void)
+{
+	DIR *d = opendir(VPS_CGROUP_ROOT);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct vps_err err = { 0 };
+		char *end;
+		unsigned long id = strtoul(de->d_name, &end, 10);
+		struct vps_runtime rt;
+
+		if (*end || end == de->d_name)
+			continue;
+		vps_runtime_read((unsigned int)id, &rt);
+		if (rt.state == VPS_STOPPED)
+			continue;
+		if (stop_one((unsigned int)id, &err) < 0)
+			rc = fail(&err);
+		else
+			printf("VPS %lu stopped\n", id);
+	}
+	closedir(d);
+	return rc;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	struct vps_err err = { 0 };
+	unsigned int id;
+
+	if (argc == 2 && !strcmp(argv[1], "--all"))
+		return stop_all();
+	if (argc != 2)
+		return usage_error("stop", "expects one id (or --all)");
+	if (vps_parse_id(argv[1], &id, &err) < 0 || stop_one(id, &err) < 0)
+		return fail(&err);
+	printf("VPS %u stopped\n", id);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* rtnetlink from C: busybox ip lacks veth peers in other namespaces. */
+#ifndef VPS_NETLINK_H
+#define VPS_NETLINK_H
+
+#include <sys/types.h>
+#include "../common/error.h"
+#include "config.h"
+
+/* Create veth host_name <-> peer_name; the peer is moved into the netns of peer_pid at once. */
+int nl_veth_create(const char *host_name, const char *peer_name, pid_t peer_pid, struct vps_err *err);
+/* Delete a link in the current netns; a missing link is not an error when missing_ok. */
+int nl_link_del(const char *name, int missing_ok, struct vps_err *err);
+int nl_link_up(const char *name, struct vps_err *err);
+int nl_link_exists(const char *name);
+int nl_addr_add(const char *ifname, const struct vps_ipnet *net, struct vps_err *err);
+/* Route dst/prefix out of ifname, via gateway (NULL: on-link, scope link). */
+int nl_route_add(const char *ifname, const struct vps_ipnet *dst, const struct vps_ipnet *gateway,
+		 struct vps_err *err);
+
+#endif

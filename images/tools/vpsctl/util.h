@@ -1,0 +1,24 @@
+/* Small file and process helpers shared by the vpsctl commands. */
+#ifndef VPS_UTIL_H
+#define VPS_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "../common/error.h"
+
+int write_file(const char *path, const char *text, struct vps_err *err);
+/* Read up to len-1 bytes; returns bytes read, NUL-terminated. */
+ssize_t read_file(const char *path, char *buf, size_t len, struct vps_err *err);
+int mkdir_p(const char *path, mode_t mode, struct vps_err *err);
+/* Remove a directory tree without crossing into other mounts. */
+int rm_rf(const char *path, struct vps_err *err);
+/* Run "/bin/sh -c cmd" with extra environment, wait, fail unless it exits 0. */
+int run_shell(const char *what, const char *cmd, char *const extra_env[], struct vps_err *err);
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long now_ms(void);
+void sleep_ms(int ms);
+/* Print s as a JSON string literal (with quotes). */
+void json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,120 @@
+// One emulated host: a v86 instance running the guest image, its console (ttyS0) and agent (ttyS1).
+// The same class runs in the browser worker and in the headless Node runner.
+import { V86, type V86Options } from 'v86';
+import { AgentClient } from '../shared/agent-protocol.ts';
+import type { GuestImage } from './image.ts';
+
+export interface MachineOptions {
+  /** Where v86.wasm is: a file path under Node, a URL in the browser. */
+  wasmPath: string;
+  /** Guest RAM in MiB (default 128). */
+  memoryMb?: number;
+  /** Console bytes from the guest (ttyS0), delivered in batches. */
+  onConsole?: (bytes: Uint8Array) => void;
+}
+
+/** Collects per-byte v86 events into batches delivered once per task. */
+class ByteBatcher {
+  private _buf = new Uint8Array(4096);
+  private _len = 0;
+  private _scheduled = false;
+  constructor(private readonly _sink: (bytes: Uint8Array) => void) {}
+
+  push(byte: number): void {
+    if (this._len === this._buf.length) {
+      const bigger = new Uint8Array(this._buf.length * 2);
+      bigger.set(this._buf);
+      this._buf = bigger;
+    }
+    this._buf[this._len++] = byte;
+    if (!this._scheduled) {
+      this._scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this._scheduled = false;
+    if (this._len === 0) return;
+    const out = this._buf.slice(0, this._len);
+    this._len = 0;
+    this._sink(out);
+  }
+}
+
+export class GuestMachine {
+  readonly agent: AgentClient;
+  private _consoleListeners = new Set<(bytes: Uint8Array) => void>();
+
+  private constructor(
+    private readonly _emulator: V86,
+    readonly image: GuestImage,
+  ) {
+    this.agent = new AgentClient((bytes) => this._emulator.serial_send_bytes(1, bytes));
+    const agentBytes = new ByteBatcher((b) => this.agent.feed(b));
+    const consoleBytes = new ByteBatcher((b) => this._consoleListeners.forEach((l) => l(b)));
+    _emulator.add_listener('serial1-output-byte', (b) => agentBytes.push(b));
+    _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
+  }
+
+  /** Cold boot from the image. Resolves once the emulator runs (not when the guest is up: see agent.ready()). */
+  static boot(image: GuestImage, opts: MachineOptions): Promise<GuestMachine> {
+    return GuestMachine._start(image, opts, undefined);
+  }
+
+  /** Resume a machine from a state saved with saveState() on the same image. */
+  static restore(image: GuestImage, state: ArrayBuffer, opts: MachineOptions): Promise<GuestMachine> {
+    return GuestMachine._start(image, opts, state);
+  }
+
+  private static _start(image: GuestImage, opts: MachineOptions, state: ArrayBuffer | undefined): Promise<GuestMachine> {
+    const config: V86Options = {
+      wasm_path: opts.wasmPath,
+      memory_size: (opts.memoryMb ?? 128) * 1024 * 1024,
+      vga_memory_size: 2 * 1024 * 1024,
+      bios: { buffer: image.bios },
+      vga_bios: { buffer: image.vgaBios },
+      bzimage: { buffer: image.bzImage },
+      initrd: { buffer: image.initrd },
+      cmdline: image.manifest.cmdline,
+      uart1: true,
+      autostart: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+      ...(state ? { initial_state: { buffer: state } } : {}),
+    } as V86Options;
+    return new Promise((resolve, reject) => {
+      let emulator: V86;
+      try {
+        emulator = new V86(config);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      const machine = new GuestMachine(emulator, image);
+      if (opts.onConsole) machine.onConsole(opts.onConsole);
+      emulator.add_listener('emulator-started', () => resolve(machine));
+    });
+  }
+
+  /** Subscribe to console output; returns the unsubscribe function. */
+  onConsole(listener: (bytes: Uint8Array) => void): () => void {
+    this._consoleListeners.add(listener);
+    return () => this._consoleListeners.delete(listener);
+  }
+
+  /** Keyboard input for the console (ttyS0). */
+  sendConsole(bytes: Uint8Array): void {
+    this._emulator.serial_send_bytes(0, bytes);
+  }
+
+  saveState(): Promise<ArrayBuffer> {
+    return this._emulator.save_state();
+  }
+
+  async destroy(): Promise<void> {
+    this.agent.close();
+    await this._emulator.destroy();
+  }
+}
