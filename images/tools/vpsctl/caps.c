@@ -1,5 +1,7 @@
 /* Capability names (Linux 6.1: 0..40), and dropping the bounding set without libcap. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "caps.h"
 
 #include <ctype.h>
@@ -147,8 +149,10 @@ void vps_caps_format(uint64_t mask, char *buf, size_t len)
 		if (!(mask & BIT(c)))
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", cap_names[c]);
-		if (n < 0 || (size_t)n >= len - used)
-			return;	/* truncated, still terminated */
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';	/* whole names only */
+			return;
+		}
 		used += n;
 	}
 }

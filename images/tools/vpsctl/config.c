@@ -1,5 +1,7 @@
 /* /etc/vps/vps_<ID>.conf: "name = value" lines; every error names the file and the line. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "config.h"
 #include "caps.h"
 #include "../common/cleanup.h"
@@ -558,6 +560,7 @@ static int parse_value(char *p, char **value, struct vps_err *err)
 	*o = '\0';	/* o < q: the closing quote is still there */
 	q = skip_space(q + 1);
 	if (*q && *q != '#') {
+		q[strcspn(q, "#")] = '\0';
 		trim_end(q);
 		return vps_error(err, 0, "unexpected text %s after the closing quote", Q(q));
 	}
@@ -817,7 +820,7 @@ static int format_config(const struct vps_config *cfg, char **text, size_t *len)
 		fprintf(f, "%s%s:%s:%s", sep, resources[i].name, soft, hard);
 		sep = ", ";
 	}
-	fputs("\n\n# Capabilities added to (PRIV_ALLOW) and removed from (PRIV_NOSYS) the default set:\n#  ", f);
+	fputs("\n\n# Capabilities added to (PRIV_ALLOW) and removed from (PRIV_NOSYS) the default set,\n# which is:", f);
 	for (i = 0, sep = " "; i < 64; i++) {
 		if (vps_caps_default() & (1ULL << i)) {
 			fprintf(f, "%s%s", sep, vps_cap_name(i));

@@ -1,5 +1,7 @@
 /* Raw rtnetlink: one request per socket, NLM_F_ACK, and the kernel's errno from NLMSG_ERROR. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "netlink.h"
 #include "../common/cleanup.h"
 
@@ -193,15 +195,15 @@ int nl_veth_create(const char *host_name, const char *peer_name, pid_t peer_pid,
 	struct nl_msg m;
 	struct rtattr *linkinfo, *data, *peer;
 	struct ifinfomsg *ifi;
-	char what[128], ext[256];
+	char what[192], ext[256];
 	uint32_t pid = peer_pid;
 	int ret;
 
 	if (peer_pid > 0)
-		snprintf(what, sizeof(what), "create veth %.16s <-> %.16s in pid %d's netns", host_name, peer_name,
+		snprintf(what, sizeof(what), "create veth %.64s <-> %.64s in pid %d's netns", host_name, peer_name,
 			 (int)peer_pid);
 	else
-		snprintf(what, sizeof(what), "create veth %.16s <-> %.16s", host_name, peer_name);
+		snprintf(what, sizeof(what), "create veth %.64s <-> %.64s", host_name, peer_name);
 	if (!ifname_ok(host_name))
 		return bad_ifname(err, what, host_name);
 	if (!ifname_ok(peer_name))

@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* ppoll */
+#endif
 #include "agent.h"
 #include "output.h"
 #include "request.h"
@@ -227,13 +229,14 @@ int vpsd_serve(int in_fd, int out_fd, const char *lock_path)
 	for (;;) {
 		struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
 		ssize_t n;
-		int r = ppoll(&pfd, 1, NULL, &wait_mask);
+		int r = ppoll(&pfd, 1, NULL, &wait_mask), e = errno;
 
 		reap(&a);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && e == EINTR)
 			continue;
 		if (r < 0) {
-			fprintf(stderr, "vpsd: poll: %s\n", strerror(errno));
+			fprintf(stderr, "vpsd: poll: %s\n", strerror(e));
+			free(a.line);
 			return 1;
 		}
 		n = read(in_fd, buf, sizeof(buf));

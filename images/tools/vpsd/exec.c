@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* pipe2, ppoll */
+#endif
 #include "exec.h"
 #include "base64.h"
 #include "../common/cleanup.h"

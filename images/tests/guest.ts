@@ -1,0 +1,52 @@
+// A guest restored from the post-boot state, for one test: run shell commands as root in the host context.
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
+import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
+import { loadImageFromDisk, restoreNodeMachine } from '../../src/runner/node-host.ts';
+
+export interface ShellResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Guest {
+  machine: GuestMachine;
+  /** Run `sh -c cmd` in the guest host context. */
+  sh(cmd: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<ShellResult>;
+  /** Like sh, but throws with the command's stderr unless it exits 0; returns stdout. */
+  ok(cmd: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let statePromise: Promise<ArrayBuffer> | undefined;
+const imagePromise = loadImageFromDisk();
+
+function postBootState(): Promise<ArrayBuffer> {
+  statePromise ??= readFile(inject('guestStatePath')).then(
+    (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+  );
+  return statePromise;
+}
+
+export async function startGuest(): Promise<Guest> {
+  const machine = await restoreNodeMachine(await postBootState(), {}, await imagePromise);
+  const sh = async (cmd: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ShellResult> => {
+    const r = await machine.agent.exec(['sh', '-c', cmd], {
+      ...(opts.stdin !== undefined ? { stdin: new TextEncoder().encode(opts.stdin) } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    });
+    const dec = new TextDecoder();
+    return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+  };
+  return {
+    machine,
+    sh,
+    async ok(cmd) {
+      const r = await sh(cmd);
+      if (r.code !== 0) throw new Error(`guest command failed (exit ${r.code}): ${cmd}\n${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
+    close: () => machine.destroy(),
+  };
+}

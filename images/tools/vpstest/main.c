@@ -1,0 +1,19 @@
+#include <stdio.h>
+#include <string.h>
+#include "vpstest.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} tests[] = {
+	{ "syscalls", vpstest_syscalls },
+};
+
+int main(int argc, char **argv)
+{
+	for (size_t i = 0; argc > 1 && i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!strcmp(argv[1], tests[i].name))
+			return tests[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "usage: vpstest syscalls\n");
+	return 2;
+}

@@ -1,0 +1,7 @@
+/* vpstest: the one in-guest helper the guest tests run (one subcommand per file). */
+#ifndef VPSTEST_H
+#define VPSTEST_H
+
+int vpstest_syscalls(int argc, char **argv);
+
+#endif
