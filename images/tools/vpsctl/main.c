@@ -71,7 +71,7 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int vpsctl_main(int argc, char **argv)
 {
 	const struct command *c;
 	int rc;

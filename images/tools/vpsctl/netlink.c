@@ -28,7 +28,7 @@ struct nl_msg {
 	};
 };
 
-/* Append an attribute; NULL when it does not fit (callers check once, at the end, via overflow). */
+/* Append an attribute; NULL when it does not fit, and then nl_talk refuses the message. */
 static struct rtattr *nl_put(struct nl_msg *m, unsigned short type, const void *data, size_t len)
 {
 	size_t at = NLMSG_ALIGN(m->nh.nlmsg_len), total = RTA_LENGTH(len);
@@ -39,6 +39,7 @@ static struct rtattr *nl_put(struct nl_msg *m, unsigned short type, const void *
 		return NULL;
 	}
 	rta = (struct rtattr *)(m->buf + at);
+	memset(rta, 0, RTA_ALIGN(total));
 	rta->rta_type = type;
 	rta->rta_len = total;
 	if (len)

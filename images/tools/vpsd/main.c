@@ -56,7 +56,7 @@ static const char *lock_path(void)
 	return "/vpsd.lock";
 }
 
-int main(int argc, char **argv)
+int vpsd_main(int argc, char **argv)
 {
 	const char *path = "/dev/ttyS1";
 	struct vps_err err;

@@ -9,7 +9,7 @@ static const struct {
 	{ "syscalls", vpstest_syscalls },
 };
 
-int main(int argc, char **argv)
+int vpstest_main(int argc, char **argv)
 {
 	for (size_t i = 0; argc > 1 && i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (!strcmp(argv[1], tests[i].name))
