@@ -45,13 +45,17 @@ class ByteBatcher {
 export class GuestMachine {
   readonly agent: AgentClient;
   private _consoleListeners = new Set<(bytes: Uint8Array) => void>();
+  private _agentListeners = new Set<(bytes: Uint8Array) => void>();
 
   private constructor(
     private readonly _emulator: V86,
     readonly image: GuestImage,
   ) {
     this.agent = new AgentClient((bytes) => this._emulator.serial_send_bytes(1, bytes));
-    const agentBytes = new ByteBatcher((b) => this.agent.feed(b));
+    const agentBytes = new ByteBatcher((b) => {
+      this.agent.feed(b);
+      this._agentListeners.forEach((l) => l(b));
+    });
     const consoleBytes = new ByteBatcher((b) => this._consoleListeners.forEach((l) => l(b)));
     _emulator.add_listener('serial1-output-byte', (b) => agentBytes.push(b));
     _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
@@ -102,6 +106,17 @@ export class GuestMachine {
   onConsole(listener: (bytes: Uint8Array) => void): () => void {
     this._consoleListeners.add(listener);
     return () => this._consoleListeners.delete(listener);
+  }
+
+  /** Raw bytes from the agent port, next to the client's own parsing (diagnostics, protocol tests). */
+  onAgentBytes(listener: (bytes: Uint8Array) => void): () => void {
+    this._agentListeners.add(listener);
+    return () => this._agentListeners.delete(listener);
+  }
+
+  /** Raw bytes to the agent port, bypassing the client (protocol tests). */
+  sendAgentBytes(bytes: Uint8Array): void {
+    this._emulator.serial_send_bytes(1, bytes);
   }
 
   /** Keyboard input for the console (ttyS0). */

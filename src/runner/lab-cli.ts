@@ -9,7 +9,8 @@ const USAGE = `usage: npm run -s lab -- exec '<shell command>'
 async function execCommand(cmd: string): Promise<number> {
   const machine = await bootNodeMachine();
   try {
-    const r = await machine.agent.exec(['sh', '-c', cmd]);
+    // No time limit: the command runs as long as it needs, like a local shell.
+    const r = await machine.agent.exec(['sh', '-c', cmd], { timeoutMs: 0 });
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     return r.code;

@@ -44,7 +44,7 @@ class FakeAgent {
   private rxTotal = 0;
 
   constructor(options: AgentClientOptions = {}, private readonly sync = false) {
-    this.client = new AgentClient((b) => this.receive(b), options);
+    this.client = new AgentClient((b) => this.receive(b), { firstId: 1, ...options });
   }
 
   defaultAnswer(req: Req): string | undefined {

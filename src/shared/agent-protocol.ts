@@ -369,6 +369,11 @@ export interface AgentClientOptions {
   onEvent?: (event: AgentEvent) => void;
   /** Lines that could not be tied to a request: malformed, or errors with id null. */
   onProtocolError?: (error: Error) => void;
+  /**
+   * The first request id. Default: random, because after a machine-state restore the agent may
+   * still answer requests of the client that saved the state; those ids must not collide with ours.
+   */
+  firstId?: number;
 }
 
 export interface ReadyOptions {
@@ -415,7 +420,7 @@ export class AgentClient {
   private readonly _chunkBytes: number;
   private readonly _onEvent: ((event: AgentEvent) => void) | undefined;
   private readonly _onProtocolError: ((error: Error) => void) | undefined;
-  private _nextId = 1;
+  private _nextId: number;
   private readonly _pending = new Map<number, Pending>();
   private readonly _queue: { bytes: Uint8Array; pending: Pending }[] = [];
   private _pumping = false;
@@ -440,6 +445,7 @@ export class AgentClient {
     if (!(this._chunkBytes >= 1)) throw new RangeError('chunkBytes must be at least 1');
     this._onEvent = options.onEvent;
     this._onProtocolError = options.onProtocolError;
+    this._nextId = options.firstId ?? 1 + Math.floor(Math.random() * 2 ** 40);
   }
 
   /** True after close(). */
