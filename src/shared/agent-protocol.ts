@@ -11,7 +11,8 @@
 //                                                        B = bytes received since the agent started, mod 2^53
 //   {"id":N,"ok":true,"version":"0.1.0","uptime_ms":U}  ping
 //   {"id":N,"ok":true,"code":C,"stdout":"<base64>","stderr":"<base64>","timed_out":T,"truncated":X}  exec
-//   {"id":N,"ok":true,"files":{"setup":"...","self":"...","3":"..."}}                                 vservers
+//   {"id":N,"ok":true,"files":{"setup":"...","self":"...","3":"..."}}  vservers: every file but trafstat,
+//                                                        whose read would reset the counters
 //   {"id":N|null,"ok":false,"error":"one line"}         any failure; id null when it could not be read
 // N is an integer 0..2^53-1. exec: C is the exit status, 128+signal, 124 after timeout_ms (T true),
 // 127/126 when the command cannot be run; output beyond 32 MiB per stream is dropped (X true).

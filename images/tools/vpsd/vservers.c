@@ -102,7 +102,8 @@ static int read_all(struct listing *l, struct vps_err *err)
 	while ((errno = 0, d = readdir(dir))) {
 		int r;
 
-		if (d->d_name[0] == '.' || !is_regular(dirfd(dir), d))
+		/* trafstat resets on read: a poller must not steal the counters from a human reader. */
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, "trafstat") || !is_regular(dirfd(dir), d))
 			continue;
 		if (l->n == l->cap) {
 			size_t cap = l->cap ? l->cap * 2 : 16;
