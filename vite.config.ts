@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Relative asset URLs: the built site works from any static host and any sub-path.
+  base: './',
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
   test: {
     projects: [
       {

@@ -90,8 +90,8 @@ static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
 	for (i = 0; i < procs.nr_pids; i++)
 		seq_printf(m, " %d", procs.pids[i]);
 	seq_putc(m, '\n');
-	seq_printf(m, "Used memory: %lu kB\n", procs.vm_kb);
-	seq_printf(m, "Context RSS: %lu kB\n", procs.rss_kb);
+	seq_printf(m, "Used memory: %llu kB\n", procs.vm_kb);
+	seq_printf(m, "Context RSS: %llu kB\n", procs.rss_kb);
 	vps_procs_release(&procs);
 
 	rtnl_lock();

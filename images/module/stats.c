@@ -25,7 +25,7 @@
 
 #include "vps.h"
 
-#define PAGES_TO_KB(x)	((x) << (PAGE_SHIFT - 10))
+#define PAGES_TO_KB(x)	((u64)(x) << (PAGE_SHIFT - 10))
 
 /* RCU: the init task of @ctx, NULL once it is gone */
 static struct task_struct *vps_init_task(const struct vps_ctx *ctx)

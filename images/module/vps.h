@@ -93,8 +93,8 @@ struct vps_procs {
 	unsigned int count;		/* processes in the context */
 	unsigned int nr_pids;		/* those the reader can name */
 	pid_t *pids;			/* sorted, in the reader's pid ns */
-	unsigned long vm_kb;		/* sum of total_vm, each mm once */
-	unsigned long rss_kb;		/* sum of get_mm_rss, each mm once */
+	u64 vm_kb;			/* sum of total_vm, each mm once */
+	u64 rss_kb;			/* sum of get_mm_rss, each mm once */
 };
 
 void vps_init_info(const struct vps_ctx *ctx, struct pid_namespace *reader_ns,

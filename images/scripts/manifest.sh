@@ -10,9 +10,9 @@ for spec in "$@"; do
   sep=",
 "
 done
-printf '\n  },\n  "cmdline": "console=ttyS0 quiet",\n  "initrd": ["base.cpio.gz", "vps.cpio.gz"],\n  "files": {\n'
+printf '\n  },\n  "cmdline": "console=ttyS0 quiet",\n  "initrd": ["base.initrd", "vps.initrd"],\n  "files": {\n'
 sep=""
-for f in bzImage base.cpio.gz vps.cpio.gz bios.bin vgabios-stdvga.bin; do
+for f in bzImage base.initrd vps.initrd bios.bin vgabios-stdvga.bin; do
   sum=$(sha256sum "$out/$f" | cut -d' ' -f1)
   size=$(stat -c %s "$out/$f")
   printf '%s    "%s": { "sha256": "%s", "size": %s }' "$sep" "$f" "$sum" "$size"

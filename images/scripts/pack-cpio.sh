@@ -1,6 +1,6 @@
 #!/bin/sh
 # Packs a directory into a reproducible gzip'd newc cpio: sorted names, owner root, fixed mtimes.
-# Usage: pack-cpio.sh srcdir out.cpio.gz
+# Usage: pack-cpio.sh srcdir out.initrd
 set -eu
 src=$1; out=$2
 : "${SOURCE_DATE_EPOCH:?}"

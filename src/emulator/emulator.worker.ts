@@ -1,0 +1,73 @@
+// The emulator worker: one emulated host, exposed to the page through comlink as one typed API.
+import { expose, transfer, type ProxyMarked } from 'comlink';
+import wasmUrl from 'v86/build/v86.wasm?url';
+import type { BootProgress, ShellResult } from '../lab/host-types.ts';
+import { ServicesMarkerWatcher } from './boot-stages.ts';
+import { fetchGuestImage } from './fetch-image.ts';
+import { GuestMachine } from './guest-machine.ts';
+
+let machine: GuestMachine | undefined;
+
+function running(): GuestMachine {
+  if (!machine) throw new Error('the emulator has not booted yet');
+  return machine;
+}
+
+/** Calls at most every `ms`, always delivering the latest value (and the last one). */
+function throttle<T>(fn: (v: T) => void, ms: number): (v: T, force?: boolean) => void {
+  let last = 0;
+  return (v, force) => {
+    const now = performance.now();
+    if (force || now - last >= ms) {
+      last = now;
+      fn(v);
+    }
+  };
+}
+
+const api = {
+  /** Download the image, boot it, resolve when the guest agent answers. */
+  async boot(
+    imageBase: string,
+    onProgress: ((p: BootProgress) => void) & ProxyMarked,
+    onConsole: ((bytes: Uint8Array) => void) & ProxyMarked,
+  ): Promise<void> {
+    if (machine) throw new Error('this worker already runs a machine');
+    const report = throttle(onProgress, 100);
+    const image = await fetchGuestImage(new URL(imageBase), (loaded, total) =>
+      report({ stage: 'download', loaded, total }, loaded === total),
+    );
+    report({ stage: 'boot' }, true);
+    const watcher = new ServicesMarkerWatcher((stage) => report({ stage }, true));
+    machine = await GuestMachine.boot(image, {
+      wasmPath: wasmUrl,
+      onConsole: (bytes) => {
+        watcher.feed(bytes);
+        onConsole(transfer(bytes, [bytes.buffer]));
+      },
+    });
+    await machine.agent.ready();
+    report({ stage: 'ready' }, true);
+  },
+
+  sendConsole(bytes: Uint8Array): void {
+    running().sendConsole(bytes);
+  },
+
+  async exec(cmd: string): Promise<ShellResult> {
+    const r = await running().agent.execShell(cmd, { timeoutMs: 0 });
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  },
+
+  vservers(): Promise<Record<string, string>> {
+    return running().agent.vservers();
+  },
+
+  async saveState(): Promise<ArrayBuffer> {
+    const state = await running().saveState();
+    return transfer(state, [state]);
+  },
+};
+
+export type EmulatorApi = typeof api;
+expose(api);

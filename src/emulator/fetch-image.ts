@@ -1,0 +1,53 @@
+// Image files over HTTP with download progress (bytes of the manifest's total).
+import { ImageError, loadGuestImage, parseManifest, type GuestImage } from './image.ts';
+
+export type DownloadProgress = (loaded: number, total: number) => void;
+
+async function fetchBytes(url: URL, onChunk: (n: number) => void): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ImageError(`could not download ${url.pathname}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new ImageError(`could not download ${url.pathname}: HTTP ${res.status}`);
+  if (!res.body) {
+    const b = await res.arrayBuffer();
+    onChunk(b.byteLength);
+    return b;
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.byteLength;
+    onChunk(value.byteLength);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out.buffer;
+}
+
+/** Downloads and verifies the image under base (a URL ending in '/'). */
+export async function fetchGuestImage(base: URL, onProgress: DownloadProgress): Promise<GuestImage> {
+  const manifestBytes = await fetchBytes(new URL('manifest.json', base), () => {});
+  const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
+  const total = Object.values(manifest.files).reduce((n, f) => n + f.size, 0);
+  let loaded = 0;
+  onProgress(0, total);
+  return loadGuestImage((name) =>
+    name === 'manifest.json'
+      ? Promise.resolve(manifestBytes)
+      : fetchBytes(new URL(name, base), (n) => {
+          loaded += n;
+          onProgress(loaded, total);
+        }),
+  );
+}

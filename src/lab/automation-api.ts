@@ -1,0 +1,49 @@
+// window.vpsLab: the typed automation API that Playwright scenarios and teachers' scripts use.
+import type { LabHost, ShellResult } from './host-types.ts';
+import { readVpsStatus, type VpsStatus } from './vps-status.ts';
+
+export interface VpsLabApi {
+  /** Resolves when the first host's guest agent answers. */
+  readonly ready: Promise<void>;
+  /** Names of the lab's hosts, in order ("host1", ...). */
+  hosts(): string[];
+  /** Run `sh -c cmd` as root in a host's context (default: the first host). */
+  exec(cmd: string, opts?: { host?: string }): Promise<ShellResult>;
+  /** The VPS of a host with their state and live /proc/vservers figures. */
+  vps(host?: string): Promise<VpsStatus[]>;
+}
+
+export interface AutomationDeps {
+  hosts(): LabHost[];
+  /** Called for every command the API runs, so the command log shows it too. */
+  onExec?(host: LabHost, cmd: string, result: ShellResult): void;
+}
+
+export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
+  const find = (name?: string): LabHost => {
+    const all = deps.hosts();
+    const host = name === undefined ? all[0] : all.find((h) => h.name === name);
+    if (!host) throw new Error(`vpsLab: no host named "${name}" (hosts: ${all.map((h) => h.name).join(', ')})`);
+    return host;
+  };
+  const first = deps.hosts()[0];
+  if (!first) throw new Error('vpsLab: the lab has no host');
+  return {
+    ready: first.ready,
+    hosts: () => deps.hosts().map((h) => h.name),
+    async exec(cmd, opts = {}) {
+      if (typeof cmd !== 'string' || cmd.trim() === '') throw new Error('vpsLab.exec: cmd must be a non-empty string');
+      const host = find(opts.host);
+      const result = await host.exec(cmd);
+      deps.onExec?.(host, cmd, result);
+      return result;
+    },
+    vps: (name) => readVpsStatus(find(name)),
+  };
+}
+
+declare global {
+  interface Window {
+    vpsLab: VpsLabApi;
+  }
+}
