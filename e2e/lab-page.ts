@@ -1,0 +1,28 @@
+// Helpers for scenarios: open the lab, read the terminal, wait on state (never on time).
+import { expect, type Page } from '@playwright/test';
+
+export async function openLab(page: Page): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[console.error] ${m.text()}`);
+  });
+  await page.goto('/');
+  await page.waitForFunction(() => window.vpsLab !== undefined);
+  await page.evaluate(() => window.vpsLab.ready);
+}
+
+/** The terminal's visible text, one line per row (xterm's DOM renderer). */
+export function terminalText(page: Page): Promise<string> {
+  return page.locator('[data-testid="terminal"] .xterm-rows').innerText();
+}
+
+export async function expectTerminalLine(page: Page, pattern: RegExp): Promise<void> {
+  await expect.poll(async () => (await terminalText(page)).split('\n').some((l) => pattern.test(l)), {
+    message: `a terminal line matching ${pattern}`,
+  }).toBe(true);
+}
+
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid="terminal"]').click();
+  await page.keyboard.type(text);
+}
