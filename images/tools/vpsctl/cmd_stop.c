@@ -1,4 +1,4 @@
-/* vpsctl stop <id> | stop --all: TERM to INIT, then kill what is left, then tear down. */
+/* vpsctl stop <id> | stop --all: TERM to the services, then kill what is left, then tear down. */
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +11,37 @@
 #include "util.h"
 
 #define STOP_GRACE_MS 1500
+
+/* SIGTERM to every process of the VPS but its init, then wait until only init (or nothing) is
+ * left. busybox init never exits on SIGTERM in a pid namespace (its reboot() is refused), so
+ * waiting for init would always cost the whole grace time; services get their TERM instead. */
+static void terminate_services(unsigned int id, pid_t init_pid)
+{
+	char path[256], buf[8192];
+	struct vps_err ignored;
+	long long deadline = now_ms() + STOP_GRACE_MS;
+	int others;
+
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.procs", id);
+	do {
+		others = 0;
+		if (read_file(path, buf, sizeof(buf), &ignored) < 0)
+			return;
+		for (char *p = buf; *p;) {
+			char *end;
+			long pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid > 0 && pid != init_pid) {
+				kill((pid_t)pid, SIGTERM);
+				others++;
+			}
+			p = end;
+		}
+		if (others)
+			sleep_ms(20);
+	} while (others && now_ms() < deadline);
+}
 
 static int stop_one(unsigned int id, struct vps_err *err)
 {
@@ -37,8 +68,7 @@ static int stop_one(unsigned int id, struct vps_err *err)
 		snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.freeze", id);
 		write_file(path, "0", &ignored);
 	}
-	if (rt.init_pid > 0 && kill(rt.init_pid, SIGTERM) == 0)
-		vps_cgroup_wait_empty(id, STOP_GRACE_MS, &ignored);
+	terminate_services(id, rt.init_pid);
 	if (vps_teardown(&cfg, err) < 0)
 		return vps_error_wrap(err, "stop VPS %u", id);
 	return 0;

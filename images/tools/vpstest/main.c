@@ -7,6 +7,8 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } tests[] = {
 	{ "syscalls", vpstest_syscalls },
+	{ "cpu", vpstest_cpu },
+	{ "forkexec", vpstest_forkexec },
 };
 
 int vpstest_main(int argc, char **argv)
@@ -14,6 +16,9 @@ int vpstest_main(int argc, char **argv)
 	for (size_t i = 0; argc > 1 && i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (!strcmp(argv[1], tests[i].name))
 			return tests[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "usage: vpstest syscalls\n");
+	fprintf(stderr, "usage: vpstest <test> [args]; tests:");
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		fprintf(stderr, " %s", tests[i].name);
+	fprintf(stderr, "\n");
 	return 2;
 }

@@ -3,5 +3,7 @@
 #define VPSTEST_H
 
 int vpstest_syscalls(int argc, char **argv);
+int vpstest_cpu(int argc, char **argv);
+int vpstest_forkexec(int argc, char **argv);
 
 #endif

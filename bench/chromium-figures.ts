@@ -1,0 +1,45 @@
+// Figures measured in Debian's headless Chromium against the built site (vite preview).
+import { chromium, type Browser } from '@playwright/test';
+import { build, preview } from 'vite';
+import { summarize, type Figure } from './stats.ts';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+interface Visit {
+  readyMs: number;
+  bytes: number;
+}
+
+/** One first visit in a fresh profile: ms from navigation start to the agent answering, bytes over the wire. */
+async function firstVisit(browser: Browser, url: string): Promise<Visit> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const sizes: Promise<number>[] = [];
+  page.on('requestfinished', (req) => {
+    sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.vpsLab !== undefined);
+  const readyMs = await page.evaluate(() => window.vpsLab.ready.then(() => performance.now()));
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  await context.close();
+  return { readyMs, bytes };
+}
+
+export async function chromiumFigures(opts: { visits: number }): Promise<Record<string, Figure>> {
+  await build({ logLevel: 'warn' });
+  const server = await preview({ preview: { port: 4180, strictPort: true }, logLevel: 'warn' });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const url = server.resolvedUrls?.local[0] ?? 'http://localhost:4180/';
+    const visits: Visit[] = [];
+    for (let i = 0; i < opts.visits; i++) visits.push(await firstVisit(browser, url));
+    return {
+      cold_boot_chromium_ms: summarize(visits.map((v) => v.readyMs)),
+      first_visit_bytes: summarize(visits.map((v) => v.bytes)),
+    };
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}

@@ -1,0 +1,87 @@
+// Figures measured in the headless Node runner: boot, VPS start/stop, overhead, density, agent.
+import type { GuestMachine } from '../src/emulator/guest-machine.ts';
+import { bootNodeMachine, loadImageFromDisk, restoreNodeMachine } from '../src/runner/node-host.ts';
+import { repeat, summarize, type Figure } from './stats.ts';
+
+async function sh(m: GuestMachine, cmd: string): Promise<string> {
+  const r = await m.agent.execShell(cmd, { timeoutMs: 0 });
+  if (r.code !== 0) throw new Error(`bench: guest command failed (${r.code}): ${cmd}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** Guest-side milliseconds printed by `vpstest cpu|forkexec`, host context vs inside VPS 3, alternating. */
+async function overheadRatio(m: GuestMachine, work: string, rounds: number): Promise<number[]> {
+  await sh(m, `vpstest ${work}; vpsctl execwt 3 vpstest ${work}`); // JIT warm-up for both paths
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const host = Number(await sh(m, `vpstest ${work}`));
+    const vps = Number(await sh(m, `vpsctl execwt 3 vpstest ${work}`));
+    ratios.push(vps / host);
+  }
+  return ratios;
+}
+
+/** Start idle VPS 100, 101, ... until a start fails; the failure must be one clean error line. */
+async function density(m: GuestMachine, cap: number): Promise<number> {
+  let started = 0;
+  for (let id = 100; id < 100 + cap; id++) {
+    const ip = `10.${1 + (id >> 8)}.${id & 255}.1`;
+    await sh(m, `vpsctl create ${id} --name d${id} --ip ${ip}/32 >/dev/null`);
+    const r = await m.agent.execShell(`vpsctl start ${id}`, { timeoutMs: 0 });
+    if (r.code !== 0) {
+      const lines = r.stderr.trim().split('\n');
+      if (lines.length !== 1 || !lines[0]!.startsWith('vpsctl: '))
+        throw new Error(`bench: density: start ${id} failed without one clean error line: ${r.stderr}`);
+      console.error(`density: VPS ${id} did not start (${lines[0]})`);
+      break;
+    }
+    started++;
+  }
+  if (started === cap) console.error(`density: stopped at the cap of ${cap} idle VPS`);
+  return started;
+}
+
+export async function nodeFigures(opts: { boots: number; rounds: number; densityCap: number }): Promise<Record<string, Figure>> {
+  const image = await loadImageFromDisk();
+  const out: Record<string, Figure> = {};
+  let state: ArrayBuffer | undefined;
+  out.cold_boot_node_ms = summarize(
+    await repeat(opts.boots, async () => {
+      let m: GuestMachine | undefined;
+      const ms = await timed(async () => {
+        m = await bootNodeMachine({}, image);
+      });
+      state ??= await m!.saveState();
+      await m!.destroy();
+      return ms;
+    }),
+  );
+
+  const m = await restoreNodeMachine(state!, {}, image);
+  try {
+    out.agent_rtt_ms = summarize(await repeat(50, () => timed(() => m.agent.ping())));
+    const starts: number[] = [];
+    const stops: number[] = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      starts.push(await timed(() => sh(m, 'vpsctl start 3')));
+      await sh(m, 'vpsctl execwt 3 true');
+      stops.push(await timed(() => sh(m, 'vpsctl stop 3')));
+    }
+    out.vps_start_ms = summarize(starts);
+    out.vps_stop_ms = summarize(stops);
+    await sh(m, 'vpsctl start 3');
+    out.cpu_ratio = summarize(await overheadRatio(m, 'cpu 3000000', opts.rounds));
+    out.fork_exec_ratio = summarize(await overheadRatio(m, 'forkexec 100', opts.rounds));
+    await sh(m, 'vpsctl stop 3');
+    out.density_idle_vps = summarize([await density(m, opts.densityCap)]);
+  } finally {
+    await m.destroy();
+  }
+  return out;
+}

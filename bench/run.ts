@@ -1,0 +1,44 @@
+// npm run bench: every figure the product promises, as one table and bench/results.json.
+// Usage: npm run bench [-- --quick]   (--quick: fewer rounds, for a smoke run)
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumFigures } from './chromium-figures.ts';
+import { nodeFigures } from './node-figures.ts';
+import type { Figure } from './stats.ts';
+
+const UNITS: Record<string, string> = {
+  cold_boot_node_ms: 'ms, Node: start to agent answering',
+  cold_boot_chromium_ms: 'ms, Chromium: navigation to agent answering',
+  vps_start_ms: 'ms, `vpsctl start 3` through the agent',
+  vps_stop_ms: 'ms, `vpsctl stop 3` through the agent',
+  cpu_ratio: 'VPS / host time, CPU-bound loop',
+  fork_exec_ratio: 'VPS / host time, fork+exec of /bin/true',
+  density_idle_vps: 'idle VPS started before a start failed',
+  first_visit_bytes: 'bytes over the wire, first visit (vite preview)',
+  agent_rtt_ms: 'ms, agent ping round trip',
+};
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const results: Record<string, Figure> = {
+    ...(await nodeFigures({ boots: quick ? 1 : 3, rounds: quick ? 3 : 7, densityCap: quick ? 8 : 200 })),
+    ...(await chromiumFigures({ visits: quick ? 1 : 3 })),
+  };
+  const rows = Object.entries(results).map(([k, f]) => [k, String(f.median), String(f.min), String(f.max), String(f.n), UNITS[k] ?? '']);
+  const head = ['figure', 'median', 'min', 'max', 'n', 'what'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten to ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
