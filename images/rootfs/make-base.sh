@@ -6,7 +6,7 @@ set -eu
 bb=$1; dest=$2
 rm -rf "$dest"
 mkdir -p "$dest"
-for d in bin sbin usr/bin usr/sbin lib/modules etc dev proc sys tmp run root var/log newroot \
+for d in bin sbin usr/bin usr/sbin lib/modules etc dev proc sys tmp run root var/log \
          vps/root vps/priv usr/share/vps/template; do
   mkdir -p "$dest/$d"
 done

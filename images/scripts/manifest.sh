@@ -1,21 +1,25 @@
 #!/bin/sh
-# Prints public/images/manifest.json: pinned package versions and sha256/size of every artifact.
-# Usage: manifest.sh outdir pkg=ver ...
+# Prints public/images/manifest.json: pinned package versions, and sha256/size of every artifact
+# as stored (gzip'd) plus its unpacked size.
+# Usage: manifest.sh outdir "file ..." pkg=ver ...
 set -eu
-out=$1; shift
-printf '{\n  "format": 1,\n  "packages": {\n'
+out=$1; files=$2; shift 2
+printf '{\n  "format": 2,\n  "packages": {\n'
 sep=""
 for spec in "$@"; do
   printf '%s    "%s": "%s"' "$sep" "${spec%%=*}" "${spec#*=}"
   sep=",
 "
 done
-printf '\n  },\n  "cmdline": "console=ttyS0 quiet",\n  "initrd": ["base.initrd", "vps.initrd"],\n  "files": {\n'
+printf '\n  },\n  "cmdline": "console=ttyS0 quiet",\n'
+printf '  "kernel": "bzImage.gzip",\n  "initrd": ["base.cpio.gzip", "vps.cpio.gzip"],\n'
+printf '  "bios": "bios.bin.gzip",\n  "vga_bios": "vgabios-stdvga.bin.gzip",\n  "files": {\n'
 sep=""
-for f in bzImage base.initrd vps.initrd bios.bin vgabios-stdvga.bin; do
+for f in $files; do
   sum=$(sha256sum "$out/$f" | cut -d' ' -f1)
   size=$(stat -c %s "$out/$f")
-  printf '%s    "%s": { "sha256": "%s", "size": %s }' "$sep" "$f" "$sum" "$size"
+  unpacked=$(gzip -dc "$out/$f" | wc -c)
+  printf '%s    "%s": { "sha256": "%s", "size": %s, "unpacked_size": %s }' "$sep" "$f" "$sum" "$size" "$unpacked"
   sep=",
 "
 done

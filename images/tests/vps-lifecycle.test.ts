@@ -42,6 +42,15 @@ describe('VPS lifecycle', () => {
     expect(self).toMatch(/^init pid: 1$/m);
   });
 
+  it('keeps a chroot break-out inside the VPS root (the root is moved over the namespace root)', async () => {
+    await g.ok('vpsctl start 3');
+    // The probe works: run on the host, where /etc/vps exists, it reports reaching it.
+    expect((await g.sh('vpstest chrootescape')).stdout).toContain('escaped');
+    const inside = await g.sh('vpsctl execwt 3 vpstest chrootescape');
+    expect(inside.stdout).toContain('contained');
+    expect(inside.code).toBe(0);
+  });
+
   it('shows the same tasks from inside (VPS pids) as the host does (host pids)', async () => {
     await g.ok('vpsctl start 3 && vpsctl execin 3 sleep 600 >/dev/null && vpsctl execin 3 sleep 601 >/dev/null');
     const hostView = await g.ok('cat /proc/vservers/3');

@@ -1,16 +1,22 @@
-// The guest image as the page and the runner load it: manifest, checksummed files, one initrd.
+// The guest image as the page and the runner load it: a manifest, and gzip'd files that are
+// checked against it and unpacked here (the emulated CPU would be far slower at it).
 
 export interface ImageFileInfo {
+  /** Of the file as stored and served (gzip'd). */
   sha256: string;
   size: number;
+  unpacked_size: number;
 }
 
 export interface ImageManifest {
-  format: 1;
+  format: 2;
   packages: Record<string, string>;
   cmdline: string;
+  kernel: string;
   /** Initramfs parts, concatenated in this order (Linux unpacks concatenated archives). */
   initrd: string[];
+  bios: string;
+  vga_bios: string;
   files: Record<string, ImageFileInfo>;
 }
 
@@ -24,14 +30,14 @@ export interface GuestImage {
   initrd: ArrayBuffer;
 }
 
-/** Reads one file of the image directory; throws if it is missing. */
+/** Reads one file of the image directory as stored; throws if it is missing. */
 export type ImageFileReader = (name: string) => Promise<ArrayBuffer>;
 
 export class ImageError extends Error {
   override name = 'ImageError';
 }
 
-const REQUIRED = ['bzImage', 'bios.bin', 'vgabios-stdvga.bin'] as const;
+const isName = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]+$/.test(v);
 
 export function parseManifest(text: string): ImageManifest {
   let raw: unknown;
@@ -41,22 +47,28 @@ export function parseManifest(text: string): ImageManifest {
     throw new ImageError(`image manifest is not JSON: ${(e as Error).message}`);
   }
   const m = raw as Partial<ImageManifest> | null;
-  if (!m || typeof m !== 'object' || m.format !== 1) throw new ImageError('image manifest: unknown format (want 1)');
+  if (!m || typeof m !== 'object' || m.format !== 2) throw new ImageError('image manifest: unknown format (want 2)');
   if (typeof m.cmdline !== 'string') throw new ImageError('image manifest: cmdline missing');
-  if (!Array.isArray(m.initrd) || m.initrd.length === 0 || !m.initrd.every((p) => typeof p === 'string'))
+  if (!isName(m.kernel) || !isName(m.bios) || !isName(m.vga_bios)) throw new ImageError('image manifest: kernel, bios or vga_bios missing');
+  if (!Array.isArray(m.initrd) || m.initrd.length === 0 || !m.initrd.every(isName))
     throw new ImageError('image manifest: initrd must list at least one file');
   if (!m.files || typeof m.files !== 'object') throw new ImageError('image manifest: files missing');
-  for (const name of [...REQUIRED, ...m.initrd]) {
+  for (const name of [m.kernel, m.bios, m.vga_bios, ...m.initrd]) {
     const f = m.files[name];
-    if (!f || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256) || typeof f.size !== 'number')
+    if (!f || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isInteger(f.size) || !Number.isInteger(f.unpacked_size))
       throw new ImageError(`image manifest: no valid entry for ${name}`);
   }
   return m as ImageManifest;
 }
 
-async function sha256Hex(data: ArrayBuffer): Promise<string> {
+export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', data);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function gunzip(data: ArrayBuffer): Promise<ArrayBuffer> {
+  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
 }
 
 function concat(parts: ArrayBuffer[]): ArrayBuffer {
@@ -69,11 +81,11 @@ function concat(parts: ArrayBuffer[]): ArrayBuffer {
   return out.buffer;
 }
 
-/** Loads and verifies every file the manifest names. */
+/** Loads, verifies and unpacks every file the manifest names. */
 export async function loadGuestImage(read: ImageFileReader): Promise<GuestImage> {
   const manifestBytes = await read('manifest.json');
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const names = [...REQUIRED, ...manifest.initrd];
+  const names = [manifest.kernel, manifest.bios, manifest.vga_bios, ...manifest.initrd];
   const files = new Map<string, ArrayBuffer>();
   await Promise.all(
     names.map(async (name) => {
@@ -81,15 +93,19 @@ export async function loadGuestImage(read: ImageFileReader): Promise<GuestImage>
       const want = manifest.files[name]!;
       if (data.byteLength !== want.size || (await sha256Hex(data)) !== want.sha256)
         throw new ImageError(`image file ${name} does not match its manifest (damaged or stale download)`);
-      files.set(name, data);
+      const unpacked = await gunzip(data).catch((e: unknown) => {
+        throw new ImageError(`image file ${name} does not unpack: ${(e as Error).message}`);
+      });
+      if (unpacked.byteLength !== want.unpacked_size) throw new ImageError(`image file ${name} unpacks to the wrong size`);
+      files.set(name, unpacked);
     }),
   );
   return {
     manifest,
     version: (await sha256Hex(manifestBytes)).slice(0, 16),
-    bios: files.get('bios.bin')!,
-    vgaBios: files.get('vgabios-stdvga.bin')!,
-    bzImage: files.get('bzImage')!,
+    bios: files.get(manifest.bios)!,
+    vgaBios: files.get(manifest.vga_bios)!,
+    bzImage: files.get(manifest.kernel)!,
     initrd: concat(manifest.initrd.map((n) => files.get(n)!)),
   };
 }

@@ -131,13 +131,16 @@ int vps_rootfs_enter(const struct vps_config *cfg, struct vps_err *err)
 	/* Nothing we mount from here on may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return vps_error(err, errno, "make the mounts of VPS %u private", cfg->id);
+	/* The host root is the initial rootfs, which pivot_root refuses. So, as switch_root does: move
+	 * the VPS root over "/" of this private namespace and chroot into it. Everything of the host is
+	 * then under that mount, unreachable: ".." at the namespace root follows the mount back into the
+	 * VPS root, setns() lands on the topmost mount, and a VPS has no CAP_SYS_ADMIN to unmount it. */
 	if (chdir(cfg->fsroot) < 0)
 		return vps_error(err, errno, "enter `%s`", cfg->fsroot);
-	/* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only the VPS root. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return vps_error(err, errno, "pivot_root into `%s`", cfg->fsroot);
-	if (umount2(".", MNT_DETACH) < 0)
-		return vps_error(err, errno, "detach the host root from VPS %u", cfg->id);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return vps_error(err, errno, "move `%s` over the root of VPS %u", cfg->fsroot, cfg->id);
+	if (chroot(".") < 0)
+		return vps_error(err, errno, "chroot into `%s`", cfg->fsroot);
 	if (chdir("/") < 0)
 		return vps_error(err, errno, "chdir to the new root");
 	if (do_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0 ||

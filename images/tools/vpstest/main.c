@@ -9,6 +9,7 @@ static const struct {
 	{ "syscalls", vpstest_syscalls },
 	{ "cpu", vpstest_cpu },
 	{ "forkexec", vpstest_forkexec },
+	{ "chrootescape", vpstest_chrootescape },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -5,5 +5,6 @@
 int vpstest_syscalls(int argc, char **argv);
 int vpstest_cpu(int argc, char **argv);
 int vpstest_forkexec(int argc, char **argv);
+int vpstest_chrootescape(int argc, char **argv);
 
 #endif

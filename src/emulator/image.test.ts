@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadGuestImage, parseManifest, sha256Hex, type ImageManifest } from './image.ts';
+
+async function gzip(text: string): Promise<ArrayBuffer> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+/** A small image whose "files" are short texts, with a correct manifest. */
+async function fixture(): Promise<{ files: Map<string, ArrayBuffer>; manifest: ImageManifest }> {
+  const texts: Record<string, string> = {
+    'k.gzip': 'kernel', 'b.gzip': 'bios', 'v.gzip': 'vga', 'i1.gzip': 'part one|', 'i2.gzip': 'part two',
+  };
+  const files = new Map<string, ArrayBuffer>();
+  const manifest: ImageManifest = {
+    format: 2, packages: {}, cmdline: 'console=ttyS0', kernel: 'k.gzip', bios: 'b.gzip', vga_bios: 'v.gzip',
+    initrd: ['i1.gzip', 'i2.gzip'], files: {},
+  };
+  for (const [name, text] of Object.entries(texts)) {
+    const data = await gzip(text);
+    files.set(name, data);
+    manifest.files[name] = { sha256: await sha256Hex(data), size: data.byteLength, unpacked_size: text.length };
+  }
+  return { files, manifest };
+}
+
+function reader(files: Map<string, ArrayBuffer>, manifest: unknown) {
+  return async (name: string): Promise<ArrayBuffer> => {
+    if (name === 'manifest.json') return new TextEncoder().encode(JSON.stringify(manifest)).buffer as ArrayBuffer;
+    const f = files.get(name);
+    if (!f) throw new Error(`missing ${name}`);
+    return f;
+  };
+}
+
+describe('guest image', () => {
+  it('verifies, unpacks and concatenates the initramfs parts', async () => {
+    const { files, manifest } = await fixture();
+    const image = await loadGuestImage(reader(files, manifest));
+    expect(new TextDecoder().decode(image.initrd)).toBe('part one|part two');
+    expect(new TextDecoder().decode(image.bzImage)).toBe('kernel');
+    expect(image.version).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('refuses a damaged file', async () => {
+    const { files, manifest } = await fixture();
+    const bad = new Uint8Array(files.get('i2.gzip')!.slice(0));
+    bad[bad.length - 5]! ^= 0xff;
+    files.set('i2.gzip', bad.buffer);
+    await expect(loadGuestImage(reader(files, manifest))).rejects.toThrow('image file i2.gzip does not match its manifest');
+  });
+
+  it('refuses malformed manifests with a clear message', () => {
+    expect(() => parseManifest('{')).toThrow(/not JSON/);
+    expect(() => parseManifest('{"format":1}')).toThrow(/unknown format/);
+    expect(() => parseManifest('{"format":2,"cmdline":"x","kernel":"../etc/passwd","bios":"b","vga_bios":"v"}')).toThrow(
+      /kernel, bios or vga_bios missing/,
+    );
+    expect(() =>
+      parseManifest('{"format":2,"cmdline":"x","kernel":"k","bios":"b","vga_bios":"v","initrd":["i"],"files":{}}'),
+    ).toThrow(/no valid entry for k/);
+  });
+});

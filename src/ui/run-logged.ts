@@ -1,0 +1,26 @@
+// Run one command line through the agent and put it in the command log, whatever happens.
+import type { LabHost, ShellResult } from '../lab/host-types.ts';
+
+export interface CommandSink {
+  append(cmd: string, result: ShellResult): void;
+  appendError(cmd: string, error: unknown): void;
+}
+
+/** The result, or undefined when the command could not run at all (logged either way). */
+export async function runLogged(host: Pick<LabHost, 'exec'>, log: CommandSink, cmd: string): Promise<ShellResult | undefined> {
+  try {
+    const result = await host.exec(cmd);
+    log.append(cmd, result);
+    return result;
+  } catch (e) {
+    log.appendError(cmd, e);
+    return undefined;
+  }
+}
+
+/** One line for the user: the tool's own stderr line, or what went wrong. */
+export function failureLine(result: ShellResult | undefined, cmd: string): string {
+  if (!result) return `${cmd}: could not run (see the command log)`;
+  const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => l !== '');
+  return line ?? `${cmd} failed with exit code ${result.code}`;
+}

@@ -1,0 +1,56 @@
+// The exact vpsctl command lines the panel runs (and shows in the command log). DOM-free.
+
+/** One word for `sh -c`: always single-quoted, a ' inside becomes '\'' (close, escaped quote, reopen). */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function vpsId(id: number): string {
+  if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`a VPS id is a whole number, got ${id}`);
+  return String(id);
+}
+
+export const startCommand = (id: number): string => `vpsctl start ${vpsId(id)}`;
+export const stopCommand = (id: number): string => `vpsctl stop ${vpsId(id)}`;
+export const destroyCommand = (id: number): string => `vpsctl destroy ${vpsId(id)}`;
+export const shellCommand = (id: number): string => `vpsctl shell ${vpsId(id)}`;
+export const LIST_JSON_COMMAND = 'vpsctl --json list';
+
+export interface CreateOptions {
+  id: number;
+  name?: string;
+  /** Comma list as the user typed it; vpsctl parses it. */
+  ip?: string;
+  /** `res:soft:hard` comma list as typed. */
+  limits?: string;
+  init?: string;
+}
+
+/** `vpsctl create <id> --name '…' --ip '…' --limits '…' --init '…'`; empty options are left out. */
+export function createCommand(opts: CreateOptions): string {
+  const words = ['vpsctl', 'create', vpsId(opts.id)];
+  const options: [string, string | undefined][] = [
+    ['--name', opts.name],
+    ['--ip', opts.ip],
+    ['--limits', opts.limits],
+    ['--init', opts.init],
+  ];
+  for (const [flag, raw] of options) {
+    const value = raw?.trim() ?? '';
+    if (value !== '') words.push(flag, shellQuote(value));
+  }
+  return words.join(' ');
+}
+
+export type CreateField = 'id' | 'name' | 'ip' | 'limits' | 'init';
+
+/**
+ * The form field a `vpsctl create` error is about, when its message says so:
+ * "vpsctl: create VPS 6: --ip: IP_NETWORKS: ..." -> "ip".
+ */
+export function fieldOfCreateError(message: string): CreateField | undefined {
+  const option = /(?:^|\s)--(name|ip|limits|init):/.exec(message);
+  if (option) return option[1] as CreateField;
+  if (/already has a config|expects an id|VPS id .*: must be a number/.test(message)) return 'id';
+  return undefined;
+}
