@@ -11,9 +11,11 @@ export async function openLab(page: Page): Promise<void> {
   await page.evaluate(() => window.vpsLab.ready);
 }
 
-/** The terminal's visible text, one line per row (xterm's DOM renderer). */
-export function terminalText(page: Page): Promise<string> {
-  return page.locator('[data-testid="terminal"] .xterm-rows').innerText();
+/** The terminal's visible text, one line per row (xterm's DOM renderer), without trailing blanks
+ * (the cursor cell renders as an extra space). */
+export async function terminalText(page: Page): Promise<string> {
+  const text = await page.locator('[data-testid="terminal"] .xterm-rows').innerText();
+  return text.split('\n').map((l) => l.trimEnd()).join('\n');
 }
 
 export async function expectTerminalLine(page: Page, pattern: RegExp): Promise<void> {

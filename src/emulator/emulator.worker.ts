@@ -4,6 +4,7 @@ import wasmUrl from 'v86/build/v86.wasm?url';
 import type { BootProgress, ShellResult } from '../lab/host-types.ts';
 import { ServicesMarkerWatcher } from './boot-stages.ts';
 import { fetchGuestImage } from './fetch-image.ts';
+import { gunzip, gzip } from './image.ts';
 import { GuestMachine } from './guest-machine.ts';
 
 let machine: GuestMachine | undefined;
@@ -26,26 +27,35 @@ function throttle<T>(fn: (v: T) => void, ms: number): (v: T, force?: boolean) =>
 }
 
 const api = {
-  /** Download the image, boot it, resolve when the guest agent answers. */
+  /**
+   * Download the image and boot it, or resume a gzip'd machine state saved by saveState() for
+   * the same image; resolve when the guest agent answers.
+   */
   async boot(
     imageBase: string,
     onProgress: ((p: BootProgress) => void) & ProxyMarked,
     onConsole: ((bytes: Uint8Array) => void) & ProxyMarked,
+    savedState?: ArrayBuffer,
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');
     const report = throttle(onProgress, 100);
-    const image = await fetchGuestImage(new URL(imageBase), (loaded, total) =>
-      report({ stage: 'download', loaded, total }, loaded === total),
+    const image = await fetchGuestImage(
+      new URL(imageBase),
+      (loaded, total) => report({ stage: 'download', loaded, total }, loaded === total),
+      savedState !== undefined,
     );
     report({ stage: 'boot' }, true);
     const watcher = new ServicesMarkerWatcher((stage) => report({ stage }, true));
-    machine = await GuestMachine.boot(image, {
+    const opts = {
       wasmPath: wasmUrl,
-      onConsole: (bytes) => {
+      onConsole: (bytes: Uint8Array) => {
         watcher.feed(bytes);
         onConsole(transfer(bytes, [bytes.buffer]));
       },
-    });
+    };
+    machine = savedState
+      ? await GuestMachine.restore(image, await gunzip(savedState), opts)
+      : await GuestMachine.boot(image, opts);
     await machine.agent.ready();
     report({ stage: 'ready' }, true);
   },
@@ -63,8 +73,11 @@ const api = {
     return running().agent.vservers();
   },
 
-  async saveState(): Promise<ArrayBuffer> {
-    const state = await running().saveState();
+  /** The machine state, gzip'd. dropCaches first frees the guest's page cache (a smaller state). */
+  async saveState(opts: { dropCaches?: boolean } = {}): Promise<ArrayBuffer> {
+    const m = running();
+    if (opts.dropCaches) await m.agent.execShell('sync; echo 3 > /proc/sys/vm/drop_caches');
+    const state = await gzip(await m.saveState());
     return transfer(state, [state]);
   },
 };

@@ -35,19 +35,25 @@ async function fetchBytes(url: URL, onChunk: (n: number) => void): Promise<Array
   return out.buffer;
 }
 
-/** Downloads and verifies the image under base (a URL ending in '/'). */
-export async function fetchGuestImage(base: URL, onProgress: DownloadProgress): Promise<GuestImage> {
+/**
+ * Downloads and verifies the image under base (a URL ending in '/'). With firmwareOnly (resuming a
+ * saved machine state, whose RAM already holds kernel and initramfs) only the BIOS files are fetched.
+ */
+export async function fetchGuestImage(base: URL, onProgress: DownloadProgress, firmwareOnly = false): Promise<GuestImage> {
   const manifestBytes = await fetchBytes(new URL('manifest.json', base), () => {});
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const total = Object.values(manifest.files).reduce((n, f) => n + f.size, 0);
+  const wanted = firmwareOnly ? [manifest.bios, manifest.vga_bios] : Object.keys(manifest.files);
+  const total = wanted.reduce((n, name) => n + (manifest.files[name]?.size ?? 0), 0);
   let loaded = 0;
   onProgress(0, total);
-  return loadGuestImage((name) =>
-    name === 'manifest.json'
-      ? Promise.resolve(manifestBytes)
-      : fetchBytes(new URL(name, base), (n) => {
-          loaded += n;
-          onProgress(loaded, total);
-        }),
+  return loadGuestImage(
+    (name) =>
+      name === 'manifest.json'
+        ? Promise.resolve(manifestBytes)
+        : fetchBytes(new URL(name, base), (n) => {
+            loaded += n;
+            onProgress(loaded, total);
+          }),
+    firmwareOnly,
   );
 }

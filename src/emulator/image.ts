@@ -66,8 +66,13 @@ export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function gunzip(data: ArrayBuffer): Promise<ArrayBuffer> {
+export async function gunzip(data: ArrayBuffer): Promise<ArrayBuffer> {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+export async function gzip(data: ArrayBuffer): Promise<ArrayBuffer> {
+  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 }
 
@@ -81,11 +86,14 @@ function concat(parts: ArrayBuffer[]): ArrayBuffer {
   return out.buffer;
 }
 
-/** Loads, verifies and unpacks every file the manifest names. */
-export async function loadGuestImage(read: ImageFileReader): Promise<GuestImage> {
+/**
+ * Loads, verifies and unpacks every file the manifest names. firmwareOnly loads just the BIOS
+ * files (enough to resume a saved machine state); kernel and initrd are then empty.
+ */
+export async function loadGuestImage(read: ImageFileReader, firmwareOnly = false): Promise<GuestImage> {
   const manifestBytes = await read('manifest.json');
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const names = [manifest.kernel, manifest.bios, manifest.vga_bios, ...manifest.initrd];
+  const names = firmwareOnly ? [manifest.bios, manifest.vga_bios] : [manifest.kernel, manifest.bios, manifest.vga_bios, ...manifest.initrd];
   const files = new Map<string, ArrayBuffer>();
   await Promise.all(
     names.map(async (name) => {
@@ -105,7 +113,7 @@ export async function loadGuestImage(read: ImageFileReader): Promise<GuestImage>
     version: (await sha256Hex(manifestBytes)).slice(0, 16),
     bios: files.get(manifest.bios)!,
     vgaBios: files.get(manifest.vga_bios)!,
-    bzImage: files.get(manifest.kernel)!,
-    initrd: concat(manifest.initrd.map((n) => files.get(n)!)),
+    bzImage: files.get(manifest.kernel) ?? new ArrayBuffer(0),
+    initrd: firmwareOnly ? new ArrayBuffer(0) : concat(manifest.initrd.map((n) => files.get(n)!)),
   };
 }

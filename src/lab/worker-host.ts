@@ -1,20 +1,57 @@
 // The bridge that owns one emulator worker and presents it to the page as a LabHost.
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EmulatorApi } from '../emulator/emulator.worker.ts';
+import { forgetBootStates, imageVersion, loadBootState, saveBootState } from './boot-cache.ts';
 import type { BootProgress, LabHost, ShellResult } from './host-types.ts';
+
+export interface WorkerHostOptions {
+  /** Resume the post-boot state cached in IndexedDB, and cache one after a cold boot. */
+  bootCache?: boolean;
+}
 
 export class WorkerHost implements LabHost {
   readonly ready: Promise<void>;
+  /** True when this host resumed a cached post-boot state instead of booting. */
+  resumed = false;
   private _progress: BootProgress = { stage: 'download', loaded: 0 };
   private readonly _progressListeners = new Set<(p: BootProgress) => void>();
   private readonly _consoleListeners = new Set<(bytes: Uint8Array) => void>();
-  private readonly _worker: Worker;
-  private readonly _api: Remote<EmulatorApi>;
+  private _worker!: Worker;
+  private _api!: Remote<EmulatorApi>;
 
   constructor(
     readonly name: string,
-    imageBase: URL,
+    private readonly _imageBase: URL,
+    opts: WorkerHostOptions = {},
   ) {
+    this.ready = this._start(opts.bootCache ?? false).catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      this._setProgress({ stage: 'error', message });
+      throw e instanceof Error ? e : new Error(message);
+    });
+    this.ready.catch(() => {}); // observed through progress; callers that await it still see it
+  }
+
+  private async _start(useCache: boolean): Promise<void> {
+    const version = useCache ? await imageVersion(this._imageBase) : undefined;
+    const saved = version ? await loadBootState(version) : undefined;
+    if (saved) {
+      try {
+        await this._boot(saved);
+        this.resumed = true;
+        this.sendConsole(new TextEncoder().encode('\r')); // a fresh prompt for the fresh terminal
+        return;
+      } catch {
+        // A state that does not resume (damaged, or from another emulator build): drop it, boot cold.
+        this._worker.terminate();
+        await forgetBootStates();
+      }
+    }
+    await this._boot(undefined);
+    if (version) void this._cacheBootState(version);
+  }
+
+  private _boot(saved: ArrayBuffer | undefined): Promise<void> {
     this._worker = new Worker(new URL('../emulator/emulator.worker.ts', import.meta.url), { type: 'module' });
     this._api = wrap<EmulatorApi>(this._worker);
     const crashed = new Promise<never>((_, reject) => {
@@ -23,19 +60,21 @@ export class WorkerHost implements LabHost {
         reject(new Error(`the emulator worker crashed${e.message ? `: ${e.message}` : ''}`));
       });
     });
-    this.ready = Promise.race([
-      this._api.boot(
-        imageBase.href,
-        proxy((p: BootProgress) => this._setProgress(p)),
-        proxy((bytes: Uint8Array) => this._consoleListeners.forEach((l) => l(bytes))),
-      ),
-      crashed,
-    ]).catch((e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
-      this._setProgress({ stage: 'error', message });
-      throw e instanceof Error ? e : new Error(message);
-    });
-    this.ready.catch(() => {}); // observed through progress; callers that await it still see it
+    const boot = this._api.boot(
+      this._imageBase.href,
+      proxy((p: BootProgress) => this._setProgress(p)),
+      proxy((bytes: Uint8Array) => this._consoleListeners.forEach((l) => l(bytes))),
+      saved,
+    );
+    return Promise.race([boot, crashed]);
+  }
+
+  private async _cacheBootState(version: string): Promise<void> {
+    try {
+      await saveBootState(version, await this._api.saveState({ dropCaches: true }));
+    } catch (e) {
+      console.warn(`VPS Lab: could not cache the post-boot state: ${(e as Error).message}`);
+    }
   }
 
   get progress(): BootProgress {
@@ -58,7 +97,7 @@ export class WorkerHost implements LabHost {
   }
 
   sendConsole(bytes: Uint8Array): void {
-    void this._api.sendConsole(bytes);
+    void this._api?.sendConsole(bytes);
   }
 
   async exec(cmd: string): Promise<ShellResult> {
@@ -71,11 +110,13 @@ export class WorkerHost implements LabHost {
     return this._api.vservers();
   }
 
-  saveState(): Promise<ArrayBuffer> {
+  /** The machine state, gzip'd. */
+  async saveState(): Promise<ArrayBuffer> {
+    await this.ready;
     return this._api.saveState();
   }
 
   dispose(): void {
-    this._worker.terminate();
+    this._worker?.terminate();
   }
 }

@@ -1,14 +1,14 @@
 // The overlay over the terminal while the guest downloads and boots; an error with Retry if it fails.
 import type { BootProgress, LabHost } from '../lab/host-types.ts';
 import { BOOT_STEPS, describeBoot } from './boot-progress-text.ts';
-import { el, setAttr, setText } from './dom.ts';
+import { el, setAttr, setText, uid } from './dom.ts';
 
 export class BootProgressView {
   /** `data-testid="boot-progress"`; hidden once the guest is ready. */
   readonly element: HTMLDivElement;
-  private readonly _title = el('h2', { class: 'boot-title', id: 'boot-title' });
+  private readonly _title = el('h2', { class: 'boot-title', id: uid('boot-title') });
   private readonly _steps: HTMLLIElement[] = BOOT_STEPS.map((s) => el('li', {}, s));
-  private readonly _bar = el('div', { class: 'boot-bar', role: 'progressbar', 'aria-labelledby': 'boot-title' });
+  private readonly _bar = el('div', { class: 'boot-bar', role: 'progressbar', 'aria-labelledby': this._title.id });
   private readonly _fill = el('div', { class: 'boot-bar-fill' });
   private readonly _stage = el('span', { class: 'boot-stage' });
   private readonly _detail = el('span', { class: 'boot-detail' });

@@ -1,7 +1,7 @@
 // Every command the page ran, as `$ command line` with its output, error and exit code.
 import type { ShellResult } from '../lab/host-types.ts';
 import { logToText, type LogEntry } from './command-log-text.ts';
-import { el, setText } from './dom.ts';
+import { el, setText, uid } from './dom.ts';
 
 const MAX_ENTRIES = 500;
 /** Within this many pixels of the bottom counts as "following" the log. */
@@ -19,11 +19,12 @@ export class CommandLog {
   constructor() {
     const copy = el('button', { type: 'button', class: 'button small', 'data-testid': 'command-log-copy' }, 'Copy all');
     copy.addEventListener('click', () => void this._copyAll());
+    const titleId = uid('command-log-title');
     this._scroller.append(this._list, el('p', { class: 'log-empty' }, 'Commands the panel runs appear here.'));
     this.element = el(
       'section',
-      { class: 'command-log', 'data-testid': 'command-log', 'aria-labelledby': 'command-log-title' },
-      el('header', { class: 'section-head' }, el('h2', { id: 'command-log-title' }, 'Commands'), this._copyStatus, copy),
+      { class: 'command-log', 'data-testid': 'command-log', 'aria-labelledby': titleId },
+      el('header', { class: 'section-head' }, el('h2', { id: titleId }, 'Commands'), this._copyStatus, copy),
       this._scroller,
     );
   }

@@ -39,3 +39,10 @@ export function setAttr(node: Element, name: string, value: string | null): void
 }
 
 export const utf8 = new TextEncoder();
+
+let lastId = 0;
+
+/** A document-unique id for label/aria references ("boot-title-3"); several hosts may share a page. */
+export function uid(prefix: string): string {
+  return `${prefix}-${++lastId}`;
+}

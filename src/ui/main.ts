@@ -24,7 +24,9 @@ function main(): void {
     showFatal(root, 'This browser cannot run VPS Lab: it needs WebAssembly and Web Workers.');
     return;
   }
-  const host = new WorkerHost('host1', new URL('images/', document.baseURI));
+  // ?cold (or the Cold boot button) boots from the image even when a saved post-boot state exists.
+  const cold = new URLSearchParams(location.search).has('cold');
+  const host = new WorkerHost('host1', new URL('images/', document.baseURI), { bootCache: !cold });
   const app = mountApp(root, host);
   window.vpsLab = createAutomationApi({
     hosts: () => [host],

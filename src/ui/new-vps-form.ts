@@ -1,6 +1,6 @@
 // "New VPS": builds the exact `vpsctl create` line, runs it (and `vpsctl start`), shows vpsctl's own error.
 import type { LabHost } from '../lab/host-types.ts';
-import { el, setText } from './dom.ts';
+import { el, setText, uid } from './dom.ts';
 import { failureLine, runLogged, type CommandSink } from './run-logged.ts';
 import { createCommand, fieldOfCreateError, startCommand, type CreateField } from './vpsctl-command.ts';
 
@@ -8,8 +8,6 @@ export interface NewVpsFormOptions {
   /** After a create (and start) that worked; the panel refreshes here. */
   onCreated?(id: number): Promise<void> | void;
 }
-
-let formCount = 0;
 
 interface Field {
   key: CreateField;
@@ -42,7 +40,7 @@ export class NewVpsForm {
     private readonly _log: CommandSink,
     private readonly _opts: NewVpsFormOptions = {},
   ) {
-    const prefix = `new-vps-${++formCount}`;
+    const prefix = uid('new-vps');
     const rows = FIELDS.map((f) => {
       const hintId = `${prefix}-${f.key}-hint`;
       const input = el('input', { ...f.attrs, name: f.key, 'data-testid': TESTID[f.key], 'aria-describedby': hintId, autocomplete: 'off', spellcheck: 'false' });
@@ -128,7 +126,7 @@ export class NewVpsForm {
   }
 
   private _errorId(): string {
-    if (!this._error.id) this._error.id = `${this.element.getAttribute('aria-labelledby')}-error`;
+    if (!this._error.id) this._error.id = uid('new-vps-error');
     return this._error.id;
   }
 }

@@ -15,17 +15,21 @@ export class TerminalView implements IDisposable {
   private readonly _resize: ResizeObserver;
   private readonly _scheme = matchMedia('(prefers-color-scheme: dark)');
   private readonly _onScheme = (): void => this.applyTheme();
+  private readonly _narrow = matchMedia('(max-width: 600px)');
+  private readonly _onNarrow = (): void => {
+    this.terminal.options.fontSize = this._fontSize();
+    this.fit();
+  };
   private _fitFrame = 0;
 
   /** Opens the terminal in `parent`, which must be in the document (xterm measures fonts there). */
   constructor(parent: HTMLElement, port: ConsolePort) {
     this.element = el('div', { class: 'terminal', 'data-testid': 'terminal' });
     parent.append(this.element);
-    const narrow = matchMedia('(max-width: 600px)').matches;
     this.terminal = new Terminal({
       cursorBlink: true,
       fontFamily: fontFromCss(this.element),
-      fontSize: narrow ? 12 : 14,
+      fontSize: this._fontSize(),
       scrollback: 5000,
       theme: themeFromCss(this.element),
     });
@@ -35,6 +39,7 @@ export class TerminalView implements IDisposable {
     this.terminal.attachCustomKeyEventHandler((e) => this._clipboardKeys(e));
     this.terminal.open(this.element);
     this._scheme.addEventListener('change', this._onScheme);
+    this._narrow.addEventListener('change', this._onNarrow);
     this._resize = new ResizeObserver(() => this._scheduleFit());
     this._resize.observe(this.element);
     this.fit();
@@ -66,9 +71,15 @@ export class TerminalView implements IDisposable {
     cancelAnimationFrame(this._fitFrame);
     this._resize.disconnect();
     this._scheme.removeEventListener('change', this._onScheme);
+    this._narrow.removeEventListener('change', this._onNarrow);
     this._console.dispose();
     this.terminal.dispose();
     this.element.remove();
+  }
+
+  /** Smaller on phones, so a shell line still fits about 45 columns. */
+  private _fontSize(): number {
+    return this._narrow.matches ? 12 : 14;
   }
 
   private _scheduleFit(): void {

@@ -1,6 +1,6 @@
 // One VPS: state, addresses, live figures with bars and sparklines, and its actions.
 import type { VpsStatus } from '../lab/vps-status.ts';
-import { el, setAttr, setText } from './dom.ts';
+import { el, setAttr, setText, uid } from './dom.ts';
 import { SampleHistory } from './sample-history.ts';
 import { SparklineView } from './sparkline-view.ts';
 import { availableActions, vpsFigures, vpsTraffic, type Figure, type FigureKey } from './vps-figures.ts';
@@ -51,7 +51,7 @@ export class VpsCard {
     readonly id: number,
     private readonly _actions: CardActions,
   ) {
-    const titleId = `vps-${id}-title`;
+    const titleId = uid(`vps-${id}-title`);
     const actions = el('div', { class: 'vps-actions' });
     for (const b of BUTTONS) {
       const button = el('button', { type: 'button', class: `button small ${b.kind}`, 'data-testid': `vps-${b.action}` }, b.label);
@@ -83,7 +83,7 @@ export class VpsCard {
       'div',
       { class: 'figure traffic' },
       el('dt', {}, 'Traffic'),
-      el('dd', {}, el('span', { class: 'dir', title: 'incoming' }, 'in '), this._trafficIn, el('span', { class: 'dir', title: 'outgoing' }, ' out '), this._trafficOut),
+      el('dd', {}, el('span', { class: 'dir' }, 'in '), this._trafficIn, el('span', { class: 'dir' }, ' · out '), this._trafficOut),
     );
     this.element = el(
       'article',
@@ -148,7 +148,7 @@ export class VpsCard {
 
   private _updateFigure(row: FigureRow, f: Figure, s: VpsStatus): void {
     setText(row.value, f.text);
-    setText(row.limit, f.usage ? ` of ${f.usage.limitText}` : f.unlimited ? ' (no limit)' : '');
+    setText(row.limit, f.usage ? `of ${f.usage.limitText}` : f.unlimited ? '(no limit)' : '');
     row.meter.hidden = !f.usage;
     if (f.usage) {
       setAttr(row.meter, 'aria-valuemax', '100');

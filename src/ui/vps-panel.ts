@@ -3,7 +3,7 @@ import type { LabHost } from '../lab/host-types.ts';
 import { readVpsStatus, type VpsStatus } from '../lab/vps-status.ts';
 import type { CommandSink } from './run-logged.ts';
 import { runLogged } from './run-logged.ts';
-import { el, setText } from './dom.ts';
+import { el, setText, uid } from './dom.ts';
 import { VpsCard, type CardActions } from './vps-card.ts';
 import { destroyCommand, startCommand, stopCommand } from './vpsctl-command.ts';
 
@@ -47,10 +47,11 @@ export class VpsPanel {
       destroy: act(destroyCommand),
       shell: async (id) => opts.openShell(id),
     };
+    const titleId = uid('vps-panel-title');
     this.element = el(
       'section',
-      { class: 'vps-panel', 'data-testid': 'vps-panel', 'aria-labelledby': 'vps-panel-title' },
-      el('header', { class: 'section-head' }, el('h2', { id: 'vps-panel-title' }, `VPS on ${_host.name}`), this._status),
+      { class: 'vps-panel', 'data-testid': 'vps-panel', 'aria-labelledby': titleId },
+      el('header', { class: 'section-head' }, el('h2', { id: titleId }, 'VPS on ', el('span', { class: 'host-ref' }, _host.name)), this._status),
       this._list,
     );
     document.addEventListener('visibilitychange', this._onVisibility);
