@@ -8,6 +8,8 @@ import { gunzip, gzip } from './image.ts';
 import { GuestMachine } from './guest-machine.ts';
 
 let machine: GuestMachine | undefined;
+/** The raw state captured right after a cold boot, before anyone could use the machine. */
+let bootState: ArrayBuffer | undefined;
 
 function running(): GuestMachine {
   if (!machine) throw new Error('the emulator has not booted yet');
@@ -36,6 +38,7 @@ const api = {
     onProgress: ((p: BootProgress) => void) & ProxyMarked,
     onConsole: ((bytes: Uint8Array) => void) & ProxyMarked,
     savedState?: ArrayBuffer,
+    captureBootState = false,
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');
     const report = throttle(onProgress, 100);
@@ -57,7 +60,20 @@ const api = {
       ? await GuestMachine.restore(image, await gunzip(savedState), opts)
       : await GuestMachine.boot(image, opts);
     await machine.agent.ready();
+    if (captureBootState && !savedState) {
+      await machine.agent.execShell('sync; echo 3 > /proc/sys/vm/drop_caches');
+      bootState = await machine.saveState();
+    }
     report({ stage: 'ready' }, true);
+  },
+
+  /** The post-boot state captured by boot(..., captureBootState), gzip'd; once. */
+  async takeBootState(): Promise<ArrayBuffer | undefined> {
+    const raw = bootState;
+    bootState = undefined;
+    if (!raw) return undefined;
+    const state = await gzip(raw);
+    return transfer(state, [state]);
   },
 
   sendConsole(bytes: Uint8Array): void {
@@ -73,11 +89,9 @@ const api = {
     return running().agent.vservers();
   },
 
-  /** The machine state, gzip'd. dropCaches first frees the guest's page cache (a smaller state). */
-  async saveState(opts: { dropCaches?: boolean } = {}): Promise<ArrayBuffer> {
-    const m = running();
-    if (opts.dropCaches) await m.agent.execShell('sync; echo 3 > /proc/sys/vm/drop_caches');
-    const state = await gzip(await m.saveState());
+  /** The machine state now, gzip'd. */
+  async saveState(): Promise<ArrayBuffer> {
+    const state = await gzip(await running().saveState());
     return transfer(state, [state]);
   },
 };

@@ -11,10 +11,13 @@ export interface VpsLabApi {
   exec(cmd: string, opts?: { host?: string }): Promise<ShellResult>;
   /** The VPS of a host with their state and live /proc/vservers figures. */
   vps(host?: string): Promise<VpsStatus[]>;
+  /** How the first host came up: booted from the image, or resumed a saved post-boot state. */
+  bootMode(): 'cold' | 'resumed';
 }
 
 export interface AutomationDeps {
   hosts(): LabHost[];
+  bootMode(): 'cold' | 'resumed';
   /** Called for every command the API runs, so the command log shows it too. */
   onExec?(host: LabHost, cmd: string, result: ShellResult): void;
 }
@@ -39,6 +42,7 @@ export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
       return result;
     },
     vps: (name) => readVpsStatus(find(name)),
+    bootMode: () => deps.bootMode(),
   };
 }
 

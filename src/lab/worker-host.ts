@@ -47,11 +47,11 @@ export class WorkerHost implements LabHost {
         await forgetBootStates();
       }
     }
-    await this._boot(undefined);
+    await this._boot(undefined, version !== undefined);
     if (version) void this._cacheBootState(version);
   }
 
-  private _boot(saved: ArrayBuffer | undefined): Promise<void> {
+  private _boot(saved: ArrayBuffer | undefined, captureBootState = false): Promise<void> {
     this._worker = new Worker(new URL('../emulator/emulator.worker.ts', import.meta.url), { type: 'module' });
     this._api = wrap<EmulatorApi>(this._worker);
     const crashed = new Promise<never>((_, reject) => {
@@ -65,13 +65,15 @@ export class WorkerHost implements LabHost {
       proxy((p: BootProgress) => this._setProgress(p)),
       proxy((bytes: Uint8Array) => this._consoleListeners.forEach((l) => l(bytes))),
       saved,
+      captureBootState,
     );
     return Promise.race([boot, crashed]);
   }
 
   private async _cacheBootState(version: string): Promise<void> {
     try {
-      await saveBootState(version, await this._api.saveState({ dropCaches: true }));
+      const state = await this._api.takeBootState();
+      if (state) await saveBootState(version, state);
     } catch (e) {
       console.warn(`VPS Lab: could not cache the post-boot state: ${(e as Error).message}`);
     }

@@ -22,6 +22,22 @@ export interface AppHandle {
 export interface MountOptions {
   /** The boot overlay's Retry; reloads the page by default. */
   onRetry?(): void;
+  /** Shown as a "Cold boot" button in the header when given. */
+  onColdBoot?(): void;
+}
+
+function coldBootButton(onColdBoot: () => void): HTMLButtonElement {
+  const b = el('button', {
+    type: 'button',
+    class: 'button small',
+    'data-testid': 'cold-boot',
+    title: 'Forget the saved post-boot state and boot the image from scratch',
+  }, 'Cold boot');
+  b.addEventListener('click', () => {
+    b.disabled = true;
+    onColdBoot();
+  });
+  return b;
 }
 
 export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = {}): AppHandle {
@@ -37,6 +53,7 @@ export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = 
       el('h1', {}, 'VPS Lab'),
       el('span', { class: 'host-chip', title: 'emulated host' }, host.name),
       status,
+      ...(opts.onColdBoot ? [coldBootButton(opts.onColdBoot)] : []),
     ),
     el('main', { class: 'app-main' }, terminalArea, side),
   );

@@ -1,5 +1,6 @@
 // The page entry: one lab host in a worker, the app around it, and window.vpsLab.
 import { createAutomationApi } from '../lab/automation-api.ts';
+import { forgetBootStates } from '../lab/boot-cache.ts';
 import { WorkerHost } from '../lab/worker-host.ts';
 import { mountApp } from './app.ts';
 
@@ -27,9 +28,15 @@ function main(): void {
   // ?cold (or the Cold boot button) boots from the image even when a saved post-boot state exists.
   const cold = new URLSearchParams(location.search).has('cold');
   const host = new WorkerHost('host1', new URL('images/', document.baseURI), { bootCache: !cold });
-  const app = mountApp(root, host);
+  const app = mountApp(root, host, {
+    onColdBoot: () => {
+      const reload = (): void => location.replace(location.pathname);
+      forgetBootStates().then(reload, reload);
+    },
+  });
   window.vpsLab = createAutomationApi({
     hosts: () => [host],
+    bootMode: () => (host.resumed ? 'resumed' : 'cold'),
     onExec: (_host, cmd, result) => app.log.append(cmd, result),
   });
 }

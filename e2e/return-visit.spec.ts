@@ -1,0 +1,44 @@
+// A return visit resumes the post-boot state cached in IndexedDB; Cold boot forgets it.
+import { expect, test, type Page } from '@playwright/test';
+import { expectTerminalLine, openLab, typeInTerminal } from './lab-page.ts';
+
+/** Keys of the boot-state store, read straight from IndexedDB. */
+function cachedStates(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const req = indexedDB.open('vps-lab');
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('boot-states')) return resolve(0);
+          const count = db.transaction('boot-states').objectStore('boot-states').count();
+          count.onsuccess = () => resolve(count.result);
+          count.onerror = () => resolve(0);
+        };
+        req.onerror = () => resolve(0);
+      }),
+  );
+}
+
+test('a return visit resumes the saved boot, and Cold boot boots from the image again', async ({ page }) => {
+  await openLab(page);
+  expect(await page.evaluate(() => window.vpsLab.bootMode())).toBe('cold');
+  await expect.poll(() => cachedStates(page)).toBe(1);
+
+  await page.reload();
+  await page.waitForFunction(() => window.vpsLab !== undefined);
+  await page.evaluate(() => window.vpsLab.ready);
+  expect(await page.evaluate(() => window.vpsLab.bootMode())).toBe('resumed');
+  await expectTerminalLine(page, /^vpslab:\/#$/);
+  await typeInTerminal(page, 'hostname\n');
+  await expectTerminalLine(page, /^vpslab$/);
+  const r = await page.evaluate(() => window.vpsLab.exec('vpsctl start 3 && vpsctl execwt 3 hostname'));
+  expect(r.stdout).toContain('web\n');
+
+  const reloaded = page.waitForEvent('load');
+  await page.getByTestId('cold-boot').click();
+  await reloaded;
+  await page.waitForFunction(() => window.vpsLab !== undefined);
+  await page.evaluate(() => window.vpsLab.ready);
+  expect(await page.evaluate(() => window.vpsLab.bootMode())).toBe('cold');
+});
