@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { gzippedV86Wasm } from './build-tools/gzipped-v86-wasm.ts';
 
 export default defineConfig({
   // Relative asset URLs: the built site works from any static host and any sub-path.
   base: './',
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [gzippedV86Wasm()] },
   build: { target: 'es2022' },
   test: {
     projects: [

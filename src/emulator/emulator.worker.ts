@@ -1,9 +1,9 @@
 // The emulator worker: one emulated host, exposed to the page through comlink as one typed API.
 import { expose, transfer, type ProxyMarked } from 'comlink';
-import wasmUrl from 'v86/build/v86.wasm?url';
+import wasmGzipUrl from 'virtual:v86-wasm-gzip';
 import type { BootProgress, ShellResult } from '../lab/host-types.ts';
 import { ServicesMarkerWatcher } from './boot-stages.ts';
-import { fetchGuestImage } from './fetch-image.ts';
+import { fetchBytes, fetchGuestImage } from './fetch-image.ts';
 import { gunzip, gzip } from './image.ts';
 import { GuestMachine } from './guest-machine.ts';
 
@@ -42,6 +42,8 @@ const api = {
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');
     const report = throttle(onProgress, 100);
+    // The emulator itself (v86.wasm, gzip'd by the build) comes down beside the image.
+    const wasm = fetchBytes(new URL(wasmGzipUrl, self.location.href)).then(gunzip);
     const image = await fetchGuestImage(
       new URL(imageBase),
       (loaded, total) => report({ stage: 'download', loaded, total }, loaded === total),
@@ -50,7 +52,7 @@ const api = {
     report({ stage: 'boot' }, true);
     const watcher = new ServicesMarkerWatcher((stage) => report({ stage }, true));
     const opts = {
-      wasmPath: wasmUrl,
+      wasmBytes: await wasm,
       onConsole: (bytes: Uint8Array) => {
         watcher.feed(bytes);
         onConsole(transfer(bytes, [bytes.buffer]));

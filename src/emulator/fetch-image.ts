@@ -3,7 +3,7 @@ import { ImageError, loadGuestImage, parseManifest, type GuestImage } from './im
 
 export type DownloadProgress = (loaded: number, total: number) => void;
 
-async function fetchBytes(url: URL, onChunk: (n: number) => void): Promise<ArrayBuffer> {
+export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => {}): Promise<ArrayBuffer> {
   let res: Response;
   try {
     res = await fetch(url);

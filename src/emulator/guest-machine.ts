@@ -5,8 +5,10 @@ import { AgentClient } from '../shared/agent-protocol.ts';
 import type { GuestImage } from './image.ts';
 
 export interface MachineOptions {
-  /** Where v86.wasm is: a file path under Node, a URL in the browser. */
-  wasmPath: string;
+  /** Where v86.wasm is: a file path under Node, a URL in the browser... */
+  wasmPath?: string;
+  /** ...or its bytes, already downloaded (and unpacked). */
+  wasmBytes?: ArrayBuffer;
   /** Guest RAM in MiB (default 128). */
   memoryMb?: number;
   /** Console bytes from the guest (ttyS0), delivered in batches. */
@@ -72,8 +74,11 @@ export class GuestMachine {
   }
 
   private static _start(image: GuestImage, opts: MachineOptions, state: ArrayBuffer | undefined): Promise<GuestMachine> {
+    const wasmBytes = opts.wasmBytes;
     const config: V86Options = {
-      wasm_path: opts.wasmPath,
+      ...(wasmBytes
+        ? { wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasmBytes, imports)).instance.exports }
+        : { wasm_path: opts.wasmPath }),
       memory_size: (opts.memoryMb ?? 128) * 1024 * 1024,
       vga_memory_size: 2 * 1024 * 1024,
       bios: { buffer: image.bios },
