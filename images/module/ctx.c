@@ -33,6 +33,7 @@ struct vps_ctx vps_host = {
 	.name	= "host",
 	.pid_ns	= &init_pid_ns,
 	.net	= &init_net,
+	.limit	= VPS_LIMITS_NONE,
 };
 
 struct vps_ctx vps_all = {
@@ -42,6 +43,7 @@ struct vps_ctx vps_all = {
 	.parent	= &vps_host,	/* so only the host can see it */
 	.pid_ns	= &init_pid_ns,
 	.net	= &init_net,
+	.limit	= VPS_LIMITS_NONE,
 };
 
 #define for_each_ctx(ctx) \
@@ -302,7 +304,7 @@ int vps_ctx_add(unsigned int id, pid_t nr, const char *name)
 	struct pid_namespace *ns;
 	struct net *net = NULL;
 	struct pid *pid;
-	int err;
+	int err, i;
 
 	mutex_lock(&vps_mutex);
 	err = -EEXIST;
@@ -343,6 +345,8 @@ int vps_ctx_add(unsigned int id, pid_t nr, const char *name)
 	}
 	kref_init(&ctx->ref);
 	ctx->id = id;
+	for (i = 0; i < VPS_RES_COUNT; i++)
+		ctx->limit[i] = (struct vps_limit){ VPS_UNLIMITED, VPS_UNLIMITED };
 	strscpy(ctx->name, name, sizeof(ctx->name));
 	ctx->init_pid = pid;
 	ctx->pid_ns = get_pid_ns(ns);
@@ -351,6 +355,8 @@ int vps_ctx_add(unsigned int id, pid_t nr, const char *name)
 	ctx->parent = parent;
 
 	err = vps_ctx_publish(ctx);
+	if (!err)
+		err = vps_net_hooks_add(ctx);
 	if (err) {
 		vps_ctx_unpublish(ctx);
 		mutex_unlock(&vps_mutex);
@@ -401,9 +407,58 @@ int vps_ctx_del(unsigned int id)
 	mutex_unlock(&vps_mutex);
 	if (err)
 		return err;
+	vps_net_hooks_del(ctx);
 	pr_info("vps: context %u unregistered\n", id);
 	vps_ctx_put(ctx);
 	return 0;
+}
+
+/* Set a limit vps.ko enforces; readers see each value change at once. */
+int vps_ctx_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
+		      unsigned long hard)
+{
+	struct vps_ctx *ctx;
+	int err = 0;
+
+	if (res >= VPS_RES_COUNT || soft > hard)
+		return -EINVAL;
+	mutex_lock(&vps_mutex);
+	ctx = vps_ctx_find_id(id);
+	if (!ctx) {
+		err = -ENOENT;
+	} else {
+		/* never a moment with soft above hard */
+		if (hard < READ_ONCE(ctx->limit[res].hard)) {
+			WRITE_ONCE(ctx->limit[res].soft, soft);
+			WRITE_ONCE(ctx->limit[res].hard, hard);
+		} else {
+			WRITE_ONCE(ctx->limit[res].hard, hard);
+			WRITE_ONCE(ctx->limit[res].soft, soft);
+		}
+		clear_bit(res, &ctx->over_soft);
+	}
+	mutex_unlock(&vps_mutex);
+	if (!err)
+		vps_dbg(account, "context %u: %s limit %lu:%lu", id,
+			vps_res_names[res], soft, hard);
+	return err;
+}
+
+int vps_ctx_capdrop(unsigned int id, const kernel_cap_t *drop)
+{
+	struct vps_ctx *ctx;
+	int n;
+
+	rcu_read_lock();
+	ctx = vps_ctx_find_id(id);
+	if (ctx && !kref_get_unless_zero(&ctx->ref))
+		ctx = NULL;
+	rcu_read_unlock();
+	if (!ctx)
+		return -ENOENT;
+	n = vps_capdrop(ctx, drop);
+	vps_ctx_put(ctx);
+	return n < 0 ? n : 0;
 }
 
 /* Module exit: unregister everything, children before parents. */
@@ -425,6 +480,7 @@ void vps_ctx_del_all(void)
 			break;
 		}
 		vps_ctx_unlink(leaf);
+		vps_net_hooks_del(leaf);
 		vps_ctx_put(leaf);
 	}
 	mutex_unlock(&vps_mutex);

@@ -4,6 +4,12 @@
  *
  *   add <id> <pid> <name>\n	register context <id> whose init is <pid>
  *   del <id>\n			unregister it
+ *   limit <id> <res> <soft> <hard>\n
+ *				set a limit vps.ko enforces: res is files,
+ *				tcpsock or virt (kB); a value is a decimal
+ *				number or "unlimited"; soft <= hard
+ *   capdrop <id> <mask>\n	drop capabilities (hex mask, as in CapBset)
+ *				from every task of the context
  *
  * Fields are separated by exactly one space; the newline is optional.
  * write() returns the length written, or:
@@ -14,9 +20,10 @@
  *   -EBUSY   its pid or network namespace is the host's or already a
  *            context's (or an ancestor of one); del of a context that
  *            still has registered children
- *   -ENOENT  del of an id that is not registered
+ *   -ENOENT  del, limit or capdrop of an id that is not registered
  */
 #include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -29,7 +36,7 @@
 #include "vps.h"
 
 #define VPS_CMD_MAX	128
-#define VPS_ARGS_MAX	4
+#define VPS_ARGS_MAX	5
 
 /* ASCII only: the kernel's ctype also classifies Latin-1 letters. */
 static bool vps_is_digit(char c)
@@ -56,6 +63,43 @@ static int vps_parse_uint(const char *s, unsigned int min, unsigned int max,
 			return -EINVAL;
 	if (kstrtouint(s, 10, out) || *out < min || *out > max)
 		return -EINVAL;
+	return 0;
+}
+
+/* A limit: "unlimited", or digits without sign or leading zero. */
+static int vps_parse_limit(const char *s, unsigned long *out)
+{
+	const char *p;
+
+	if (!strcmp(s, "unlimited")) {
+		*out = VPS_UNLIMITED;
+		return 0;
+	}
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (p = s; *p; p++)
+		if (!vps_is_digit(*p))
+			return -EINVAL;
+	if (kstrtoul(s, 10, out) || *out == VPS_UNLIMITED)
+		return -EINVAL;
+	return 0;
+}
+
+/* A capability mask: 1 to 16 hex digits, only bits of known capabilities, not 0. */
+static int vps_parse_caps(const char *s, kernel_cap_t *caps)
+{
+	size_t len = strlen(s);
+	unsigned int i;
+	u64 mask;
+
+	if (len < 1 || len > 16 || !isxdigit(s[0]) || kstrtou64(s, 16, &mask))
+		return -EINVAL;
+	if (!mask || (CAP_LAST_CAP < 63 && (mask >> (CAP_LAST_CAP + 1))))
+		return -EINVAL;
+	*caps = CAP_EMPTY_SET;
+	for (i = 0; i <= CAP_LAST_CAP; i++)
+		if (mask & (1ULL << i))
+			cap_raise(*caps, i);
 	return 0;
 }
 
@@ -109,6 +153,28 @@ static int vps_exec(char *cmd)
 			return -EINVAL;
 		return vps_ctx_del(id);
 	}
+	if (argc == 5 && !strcmp(argv[0], "limit")) {
+		unsigned long soft, hard;
+		int res;
+
+		if (vps_parse_uint(argv[1], VPS_ID_FIRST, VPS_ID_MAX, &id))
+			return -EINVAL;
+		for (res = 0; res < VPS_RES_COUNT; res++)
+			if (!strcmp(argv[2], vps_res_names[res]))
+				break;
+		if (res == VPS_RES_COUNT || vps_parse_limit(argv[3], &soft) ||
+		    vps_parse_limit(argv[4], &hard) || soft > hard)
+			return -EINVAL;
+		return vps_ctx_set_limit(id, res, soft, hard);
+	}
+	if (argc == 3 && !strcmp(argv[0], "capdrop")) {
+		kernel_cap_t caps;
+
+		if (vps_parse_uint(argv[1], VPS_ID_FIRST, VPS_ID_MAX, &id) ||
+		    vps_parse_caps(argv[2], &caps))
+			return -EINVAL;
+		return vps_ctx_capdrop(id, &caps);
+	}
 	return -EINVAL;
 }
 
@@ -123,7 +189,7 @@ static bool vps_caller_allowed(struct file *file)
 static ssize_t vps_dev_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char cmd[VPS_CMD_MAX + 1];
+	char cmd[VPS_CMD_MAX + 1], shown[VPS_CMD_MAX + 1];
 	size_t n = len;
 	int err;
 
@@ -141,7 +207,9 @@ static ssize_t vps_dev_write(struct file *file, const char __user *ubuf,
 	if (strchr(cmd, '\n'))
 		return -EINVAL;		/* one command per write */
 
+	strscpy(shown, cmd, sizeof(shown));	/* vps_exec() splits cmd */
 	err = vps_exec(cmd);
+	vps_dbg(dev, "\"%s\" from pid %d: %d", shown, task_pid_nr(current), err);
 	return err ? err : len;
 }
 

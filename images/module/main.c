@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vps.ko: FreeVPS-style contexts (/dev/vps, /proc/vservers) over Linux
- * namespaces. See README.md beside this file.
+ * namespaces, and the limits cgroups cannot enforce. See README.md beside
+ * this file.
  */
 #include <linux/init.h>
 #include <linux/module.h>
@@ -12,29 +13,43 @@ static int __init vps_init(void)
 {
 	int err;
 
-	err = vps_proc_init();
+	err = vps_debug_init();
 	if (err)
 		return err;
+	err = vps_proc_init();
+	if (err)
+		goto out_debug;
+	err = vps_account_init();
+	if (err)
+		goto out_proc;
 	err = vps_dev_init();
-	if (err) {
-		vps_proc_exit();
-		return err;
-	}
+	if (err)
+		goto out_account;
 	pr_info("vps: module version %s loaded\n", VPS_VERSION);
 	return 0;
+
+out_account:
+	vps_account_exit();
+out_proc:
+	vps_proc_exit();
+out_debug:
+	vps_debug_exit();
+	return err;
 }
 
 static void __exit vps_exit(void)
 {
 	vps_dev_exit();		/* no new commands */
-	vps_ctx_del_all();	/* drops every <id> entry and reference */
+	vps_account_exit();	/* no probe runs after this */
+	vps_ctx_del_all();	/* drops every <id> entry, hook and reference */
 	vps_proc_exit();	/* the per-netns directories and the symlink */
+	vps_debug_exit();
 }
 
 module_init(vps_init);
 module_exit(vps_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("FreeVPS-style contexts: /dev/vps and /proc/vservers");
+MODULE_DESCRIPTION("FreeVPS-style contexts: /dev/vps, /proc/vservers and per-context limits");
 MODULE_AUTHOR("VPS Lab");
 MODULE_VERSION(VPS_VERSION);

@@ -65,10 +65,32 @@ static void vps_show_cap(struct seq_file *m, const kernel_cap_t *cap)
 	seq_putc(m, '\n');
 }
 
+static void vps_show_limit(struct seq_file *m, const char *name, u64 v,
+			   const char *unit)
+{
+	if (v == U64_MAX)
+		seq_printf(m, "%s: unlimited\n", name);
+	else
+		seq_printf(m, "%s: %llu%s\n", name, v, unit);
+}
+
+/* LOCK: it cannot make contexts (only the host may); NPROC: it has a
+ * process limit; PRIVATE: nothing but the host joins it. */
+static void vps_show_flags(struct seq_file *m, const struct vps_ctx *ctx,
+			   const struct vps_figures *f)
+{
+	if (!vps_ctx_is_vps(ctx)) {
+		seq_puts(m, "flags: (none)\n");
+		return;
+	}
+	seq_printf(m, "flags: LOCK%s PRIVATE\n", f->nproc_limited ? " NPROC" : "");
+}
+
 static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
 {
 	struct pid_namespace *reader_ns = task_active_pid_ns(current);
 	struct vps_init_info info;
+	struct vps_figures fig;
 	struct vps_procs procs;
 	unsigned int i;
 	u64 rx, tx;
@@ -78,20 +100,32 @@ static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
 	err = vps_procs_collect(ctx, reader_ns, &procs);
 	if (err)
 		return err;
+	vps_figures_collect(ctx, &procs, &fig);
 
 	seq_printf(m, "vserver id: %u\n", ctx->id);
 	seq_printf(m, "nodename: %s\n", info.nodename);
 	seq_printf(m, "domainname: %s\n", info.domainname);
-	seq_printf(m, "flags: %s\n", vps_ctx_is_vps(ctx) ? "PRIVATE" : "(none)");
+	vps_show_flags(m, ctx, &fig);
 	seq_printf(m, "init pid: %d\n", info.pid);
 	vps_show_cap(m, &info.cap_bset);
+	vps_show_limit(m, "Process Limit", fig.nproc_limit, "");
 	seq_printf(m, "Process Count: %u\n", procs.count);
 	seq_puts(m, "tasks:");
 	for (i = 0; i < procs.nr_pids; i++)
 		seq_printf(m, " %d", procs.pids[i]);
 	seq_putc(m, '\n');
+	vps_show_limit(m, "Memory Limit", fig.vm_limit_kb, " kB");
 	seq_printf(m, "Used memory: %llu kB\n", procs.vm_kb);
+	seq_printf(m, "Max total memory: %llu kB\n", fig.vm_peak_kb);
+	vps_show_limit(m, "Context RSS limit", fig.rss_limit_kb, " kB");
 	seq_printf(m, "Context RSS: %llu kB\n", procs.rss_kb);
+	seq_printf(m, "Max RSS memory: %llu kB\n", fig.rss_peak_kb);
+	vps_show_limit(m, "Disk Limit", fig.disk_limit_kb, " kB");
+	seq_printf(m, "Used disk memory: %llu kB\n", fig.disk_used_kb);
+	vps_show_limit(m, "Files limit", fig.files_limit, "");
+	seq_printf(m, "Used files: %llu\n", procs.files);
+	vps_show_limit(m, "TCP sockets limit", fig.tcp_limit, "");
+	seq_printf(m, "Established sockets: %u\n", fig.tcp_established);
 	vps_procs_release(&procs);
 
 	rtnl_lock();
@@ -113,6 +147,7 @@ static int vps_self_show(struct seq_file *m, void *v)
 	reader = vps_ctx_get_current();
 	if (IS_ERR(reader))
 		return PTR_ERR(reader);
+	vps_dbg(proc, "context %u reads self", reader->id);
 	err = vps_show_ctx(m, reader);
 	vps_ctx_put(reader);
 	return err;
@@ -131,6 +166,7 @@ static int vps_id_show(struct seq_file *m, void *v)
 	reader = vps_ctx_get_current();
 	if (IS_ERR(reader))
 		return PTR_ERR(reader);
+	vps_dbg(proc, "context %u reads %u", reader->id, ctx->id);
 	if (vps_ctx_visible(reader, ctx))
 		err = vps_show_ctx(m, ctx);
 	vps_ctx_put(reader);
@@ -151,6 +187,7 @@ static int vps_trafstat_show(struct seq_file *m, void *v)
 	reader = vps_ctx_get_current();
 	if (IS_ERR(reader))
 		return PTR_ERR(reader);
+	vps_dbg(proc, "context %u reads trafstat", reader->id);
 	n = vps_ctx_snapshot(reader, &ctxs);
 	vps_ctx_put(reader);
 	if (n < 0)

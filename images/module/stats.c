@@ -4,7 +4,12 @@
  * they are read: the init task, the processes of a context and their
  * memory, the network devices of its netns and their traffic.
  */
+#include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/fs_struct.h>
+#include <linux/memcontrol.h>
+#include <linux/statfs.h>
 #include <linux/inetdevice.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
@@ -87,8 +92,13 @@ static bool vps_task_in(struct task_struct *task, const struct vps_ctx *ctx)
 
 struct vps_mm {
 	const void *mm;
-	unsigned long vm;
-	unsigned long rss;
+	unsigned long vm, rss;
+	unsigned long hiwater_vm, hiwater_rss;
+};
+
+struct vps_fds {
+	const void *files;
+	unsigned int n;
 };
 
 static int vps_cmp_mm(const void *a, const void *b)
@@ -96,6 +106,13 @@ static int vps_cmp_mm(const void *a, const void *b)
 	const struct vps_mm *x = a, *y = b;
 
 	return x->mm < y->mm ? -1 : x->mm > y->mm;
+}
+
+static int vps_cmp_fds(const void *a, const void *b)
+{
+	const struct vps_fds *x = a, *y = b;
+
+	return x->files < y->files ? -1 : x->files > y->files;
 }
 
 static int vps_cmp_pid(const void *a, const void *b)
@@ -112,7 +129,8 @@ static int vps_cmp_pid(const void *a, const void *b)
 static bool vps_procs_scan(const struct vps_ctx *ctx,
 			   struct pid_namespace *reader_ns,
 			   struct vps_procs *procs, struct vps_mm *mms,
-			   unsigned int *nr_mms, unsigned int cap)
+			   unsigned int *nr_mms, struct vps_fds *fds,
+			   unsigned int *nr_fds, unsigned int cap)
 {
 	struct task_struct *p;
 	bool fits = true;
@@ -120,6 +138,7 @@ static bool vps_procs_scan(const struct vps_ctx *ctx,
 	procs->count = 0;
 	procs->nr_pids = 0;
 	*nr_mms = 0;
+	*nr_fds = 0;
 
 	rcu_read_lock();
 	for_each_process(p) {
@@ -145,7 +164,16 @@ static bool vps_procs_scan(const struct vps_ctx *ctx,
 			mms[*nr_mms].mm = mm;
 			mms[*nr_mms].vm = READ_ONCE(mm->total_vm);
 			mms[*nr_mms].rss = get_mm_rss(mm);
+			mms[*nr_mms].hiwater_vm = get_mm_hiwater_vm(mm);
+			mms[*nr_mms].hiwater_rss = get_mm_hiwater_rss(mm);
 			(*nr_mms)++;
+		}
+		if (p->files) {
+			struct fdtable *fdt = files_fdtable(p->files);
+
+			fds[*nr_fds].files = p->files;
+			fds[*nr_fds].n = bitmap_weight(fdt->open_fds, fdt->max_fds);
+			(*nr_fds)++;
 		}
 		task_unlock(p);
 	}
@@ -162,8 +190,9 @@ static bool vps_procs_scan(const struct vps_ctx *ctx,
 int vps_procs_collect(const struct vps_ctx *ctx,
 		      struct pid_namespace *reader_ns, struct vps_procs *procs)
 {
-	unsigned int cap = 128, nr_mms, i;
+	unsigned int cap = 128, nr_mms, nr_fds, i;
 	struct vps_mm *mms;
+	struct vps_fds *fds;
 	bool alive;
 
 	memset(procs, 0, sizeof(*procs));
@@ -177,14 +206,18 @@ int vps_procs_collect(const struct vps_ctx *ctx,
 		procs->pids = kvmalloc_array(cap, sizeof(*procs->pids),
 					     GFP_KERNEL);
 		mms = kvmalloc_array(cap, sizeof(*mms), GFP_KERNEL);
-		if (!procs->pids || !mms) {
+		fds = kvmalloc_array(cap, sizeof(*fds), GFP_KERNEL);
+		if (!procs->pids || !mms || !fds) {
 			kvfree(mms);
+			kvfree(fds);
 			vps_procs_release(procs);
 			return -ENOMEM;
 		}
-		if (vps_procs_scan(ctx, reader_ns, procs, mms, &nr_mms, cap))
+		if (vps_procs_scan(ctx, reader_ns, procs, mms, &nr_mms, fds,
+				   &nr_fds, cap))
 			break;
 		kvfree(mms);
+		kvfree(fds);
 		kvfree(procs->pids);
 		procs->pids = NULL;
 		if (cap >= PID_MAX_LIMIT)
@@ -200,8 +233,15 @@ int vps_procs_collect(const struct vps_ctx *ctx,
 			continue;
 		procs->vm_kb += PAGES_TO_KB(mms[i].vm);
 		procs->rss_kb += PAGES_TO_KB(mms[i].rss);
+		procs->hiwater_vm_kb += PAGES_TO_KB(mms[i].hiwater_vm);
+		procs->hiwater_rss_kb += PAGES_TO_KB(mms[i].hiwater_rss);
 	}
 	kvfree(mms);
+	sort(fds, nr_fds, sizeof(*fds), vps_cmp_fds, NULL);
+	for (i = 0; i < nr_fds; i++)
+		if (!i || fds[i].files != fds[i - 1].files)
+			procs->files += fds[i].n;
+	kvfree(fds);
 	return 0;
 }
 
@@ -267,7 +307,7 @@ static const char *vps_peer_name(const struct net_device *dev)
 /*
  * RTNL: one line per non-loopback device of @net:
  *   <dev>(<peer>): <speed>: <addr>/<prefixlen>;<addr>/<prefixlen>;
- * Speed is 0: no device is shaped yet.
+ * Speed: the rate of the device's TBF shaper in bits/s, 0 if it has none.
  */
 void vps_show_ifaces(struct seq_file *m, struct net *net)
 {
@@ -281,7 +321,8 @@ void vps_show_ifaces(struct seq_file *m, struct net *net)
 
 		if (dev->flags & IFF_LOOPBACK)
 			continue;
-		seq_printf(m, "%s(%s): %u:", dev->name, vps_peer_name(dev), 0);
+		seq_printf(m, "%s(%s): %llu:", dev->name, vps_peer_name(dev),
+			   vps_dev_speed(dev));
 		in_dev = __in_dev_get_rtnl(dev);
 		if (in_dev) {
 			in_dev_for_each_ifa_rtnl(ifa, in_dev) {
@@ -312,5 +353,193 @@ void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx)
 		in_dev_for_each_ifa_rtnl(ifa, in_dev)
 			seq_printf(m, "%pI4 %s %u\n", &ifa->ifa_local,
 				   dev->name, ctx->id);
+	}
+}
+
+/*
+ * kernel/cgroup/pids.c keeps struct pids_cgroup private; this is its head in
+ * the pinned 6.1 kernel (css, then the counter and the limit, both atomic64).
+ */
+struct vps_pids_cgroup {
+	struct cgroup_subsys_state css;
+	atomic64_t counter;
+	atomic64_t limit;
+};
+
+#define VPS_PIDS_MAX	(PID_MAX_LIMIT + 1ULL)	/* "max" in pids.max */
+#define VPS_NONE	U64_MAX			/* printed "unlimited" */
+
+/* The tightest pids.max from @task's cgroup up to the root. */
+static u64 vps_pids_limit(struct task_struct *task)
+{
+	struct cgroup_subsys_state *css = task_get_css(task, pids_cgrp_id), *c;
+	u64 limit = VPS_NONE;
+
+	for (c = css; c; c = c->parent) {
+		struct vps_pids_cgroup *pc = container_of(c, struct vps_pids_cgroup, css);
+		u64 l = atomic64_read(&pc->limit);
+
+		if (l < VPS_PIDS_MAX)
+			limit = min(limit, l);
+	}
+	css_put(css);
+	return limit;
+}
+
+/* The tightest memory.max from @task's cgroup up, and its own memory.peak. */
+static void vps_memcg_figures(struct task_struct *task, struct vps_figures *f)
+{
+	struct cgroup_subsys_state *css = task_get_css(task, memory_cgrp_id);
+	struct mem_cgroup *memcg = mem_cgroup_from_css(css), *m;
+
+	f->rss_limit_kb = VPS_NONE;
+	for (m = memcg; m; m = parent_mem_cgroup(m)) {
+		unsigned long max = READ_ONCE(m->memory.max);
+
+		if (max != PAGE_COUNTER_MAX)
+			f->rss_limit_kb = min_t(u64, f->rss_limit_kb, PAGES_TO_KB(max));
+	}
+	f->rss_peak_kb = PAGES_TO_KB(READ_ONCE(memcg->memory.watermark));
+	css_put(css);
+}
+
+/* statfs of @task's root; false if it has none */
+static bool vps_root_statfs(struct task_struct *task, struct kstatfs *st)
+{
+	struct path root = { };
+	bool ok = false;
+
+	task_lock(task);
+	if (task->fs)
+		get_fs_root(task->fs, &root);
+	task_unlock(task);
+	if (root.mnt) {
+		ok = vfs_statfs(&root, st) == 0;
+		path_put(&root);
+	}
+	return ok;
+}
+
+static u64 vps_statfs_used_kb(const struct kstatfs *st)
+{
+	return (u64)(st->f_blocks - st->f_bfree) * st->f_bsize >> 10;
+}
+
+/* The init task of @ctx, referenced; NULL once it is gone. */
+static struct task_struct *vps_init_task_get(const struct vps_ctx *ctx)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = vps_init_task(ctx);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+/*
+ * Disk: the filesystem under the VPS root (for an overlay root, the one
+ * holding its upper layer). On its own filesystem (the disk limit's image),
+ * the limit is that filesystem's size; on the host's, the VPS has no quota.
+ * Returns true if @ctx has a filesystem of its own.
+ */
+static bool vps_disk_figures(const struct vps_ctx *ctx, struct vps_figures *f)
+{
+	struct task_struct *host = vps_init_task_get(&vps_host), *task;
+	struct kstatfs host_st, st;
+	bool own = false, host_ok = false;
+
+	f->disk_limit_kb = VPS_NONE;
+	f->disk_used_kb = 0;
+	if (host) {
+		host_ok = vps_root_statfs(host, &host_st);
+		put_task_struct(host);
+	}
+	if (!vps_ctx_is_vps(ctx)) {
+		if (host_ok)
+			f->disk_used_kb = vps_statfs_used_kb(&host_st);
+		return false;
+	}
+	task = vps_init_task_get(ctx);
+	if (!task)
+		return false;
+	if (vps_root_statfs(task, &st)) {
+		own = !host_ok || memcmp(&st.f_fsid, &host_st.f_fsid, sizeof(st.f_fsid)) ||
+		      st.f_blocks != host_st.f_blocks;
+		f->disk_used_kb = vps_statfs_used_kb(&st);
+		if (own)
+			f->disk_limit_kb = (u64)st.f_blocks * st.f_bsize >> 10;
+	}
+	put_task_struct(task);
+	return own;
+}
+
+static unsigned int vps_net_established(struct net *net)
+{
+	struct vps_tcp_count c;
+
+	rcu_read_lock();
+	vps_tcp_count(net, &c);
+	rcu_read_unlock();
+	return c.established;
+}
+
+static u64 vps_limit_u64(unsigned long v)
+{
+	return v == VPS_UNLIMITED ? VPS_NONE : v;
+}
+
+/*
+ * The limits of @ctx and the figures beside its processes, read from the
+ * objects that enforce them: its cgroups, vps.ko's own limits, its root
+ * filesystem and its netns. The host (0) has no limits; the whole system
+ * (1) is the sum of all.
+ */
+void vps_figures_collect(const struct vps_ctx *ctx,
+			 const struct vps_procs *procs, struct vps_figures *f)
+{
+	struct task_struct *task;
+	struct vps_ctx *c;
+
+	memset(f, 0, sizeof(*f));
+	f->nproc_limit = f->vm_limit_kb = f->rss_limit_kb = VPS_NONE;
+	f->files_limit = f->tcp_limit = VPS_NONE;
+	f->vm_peak_kb = procs->hiwater_vm_kb;
+	f->rss_peak_kb = procs->hiwater_rss_kb;
+	vps_disk_figures(ctx, f);
+
+	if (vps_ctx_is_vps(ctx)) {
+		struct vps_ctx *w = (struct vps_ctx *)ctx;	/* the peak is ours */
+		unsigned long peak = READ_ONCE(w->vm_peak_kb);
+
+		if (procs->vm_kb > peak) {
+			peak = procs->vm_kb;
+			WRITE_ONCE(w->vm_peak_kb, peak);
+		}
+		f->vm_peak_kb = peak;
+		f->vm_limit_kb = vps_limit_u64(READ_ONCE(ctx->limit[VPS_RES_VIRT].hard));
+		f->files_limit = vps_limit_u64(READ_ONCE(ctx->limit[VPS_RES_FILES].hard));
+		f->tcp_limit = vps_limit_u64(READ_ONCE(ctx->limit[VPS_RES_TCPSOCK].hard));
+		f->tcp_established = vps_net_established(ctx->net);
+		task = vps_init_task_get(ctx);
+		if (task) {
+			f->nproc_limit = vps_pids_limit(task);
+			vps_memcg_figures(task, f);
+			put_task_struct(task);
+		}
+		f->nproc_limited = f->nproc_limit != VPS_NONE;
+		return;
+	}
+
+	f->tcp_established = vps_net_established(&init_net);
+	if (ctx != &vps_all)
+		return;
+	for (c = vps_ctx_next(NULL); c; c = vps_ctx_next(c)) {
+		struct vps_figures vf;
+
+		f->tcp_established += vps_net_established(c->net);
+		if (vps_disk_figures(c, &vf))
+			f->disk_used_kb += vf.disk_used_kb;
 	}
 }

@@ -11,13 +11,14 @@
 #define VPS_H
 
 #include <linux/capability.h>
+#include <linux/limits.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/utsname.h>
 
-#define VPS_VERSION	"0.1.0"
+#define VPS_VERSION	"0.2.0"
 
 #define VPS_ID_HOST	0
 #define VPS_ID_ALL	1
@@ -25,7 +26,27 @@
 #define VPS_ID_MAX	65535
 #define VPS_NAME_MAX	63
 
+/* A limit vps.ko enforces itself; the others are cgroup, rlimit and filesystem state it reads. */
+enum vps_res {
+	VPS_RES_FILES,		/* descriptors open in the context's processes */
+	VPS_RES_TCPSOCK,	/* TCP connections of its netns (set up, open or closing) */
+	VPS_RES_VIRT,		/* address space of all its processes, kB */
+	VPS_RES_COUNT
+};
+
+#define VPS_UNLIMITED	ULONG_MAX
+
+/* Crossing soft is logged once; going past hard is refused. */
+struct vps_limit {
+	unsigned long soft, hard;	/* VPS_UNLIMITED: none */
+};
+
+#define VPS_LIMITS_NONE \
+	{ [0 ... VPS_RES_COUNT - 1] = { VPS_UNLIMITED, VPS_UNLIMITED } }
+
 struct net;
+struct net_device;
+struct nf_hook_ops;
 struct pid;
 struct pid_namespace;
 struct proc_dir_entry;
@@ -47,6 +68,10 @@ struct vps_ctx {
 	struct proc_dir_entry **pde;	/* our <id> entry in each ancestor's netns */
 	unsigned int nr_pde;
 	u64 traf_rx, traf_tx;		/* trafstat baseline, vps_traf_lock */
+	struct vps_limit limit[VPS_RES_COUNT];	/* WRITE_ONCE under vps_mutex */
+	unsigned long over_soft;	/* bit per resource: soft crossing logged */
+	unsigned long vm_peak_kb;	/* highest address-space total seen */
+	struct nf_hook_ops *nf_ops;	/* its netns hooks (net.c) */
 };
 
 /* The two static contexts; their references never drop to zero. */
@@ -72,6 +97,43 @@ void vps_ctx_snapshot_put(struct vps_ctx **arr, int n);
 void vps_ctx_counts(const struct vps_ctx *reader, unsigned int *total,
 		    unsigned int *active);
 
+int vps_ctx_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
+		      unsigned long hard);
+int vps_ctx_capdrop(unsigned int id, const kernel_cap_t *drop);
+extern const char *const vps_res_names[VPS_RES_COUNT];
+
+/* debug.c: one switch per area, /sys/module/vps/parameters/debug_<area> and
+ * /proc/sys/debug/vps_<area>_debug */
+extern int vps_debug_core, vps_debug_dev, vps_debug_proc, vps_debug_account,
+	   vps_debug_if, vps_debug_priv;
+#define vps_dbg(area, fmt, ...)						\
+	do {								\
+		if (READ_ONCE(vps_debug_##area))			\
+			pr_info("vps: " #area ": " fmt "\n", ##__VA_ARGS__); \
+	} while (0)
+int vps_debug_init(void);
+void vps_debug_exit(void);
+
+/* account.c: kprobes where descriptors and address space are made */
+int vps_account_init(void);
+void vps_account_exit(void);
+bool vps_limit_exceeded(struct vps_ctx *ctx, enum vps_res res,
+			unsigned long used);
+unsigned long vps_files_open(const struct vps_ctx *ctx);
+
+/* net.c: per-context netfilter hooks, sockets, shaping */
+int vps_net_hooks_add(struct vps_ctx *ctx);
+void vps_net_hooks_del(struct vps_ctx *ctx);
+struct vps_tcp_count {
+	unsigned int established;	/* TCP_ESTABLISHED */
+	unsigned int busy;		/* what the tcpsock limit counts */
+};
+void vps_tcp_count(struct net *net, struct vps_tcp_count *c);
+u64 vps_dev_speed(struct net_device *dev);
+
+/* priv.c: capabilities taken from running tasks, each in its own context */
+int vps_capdrop(struct vps_ctx *ctx, const kernel_cap_t *drop);
+
 /* dev.c: /dev/vps */
 int vps_dev_init(void);
 void vps_dev_exit(void);
@@ -95,6 +157,23 @@ struct vps_procs {
 	pid_t *pids;			/* sorted, in the reader's pid ns */
 	u64 vm_kb;			/* sum of total_vm, each mm once */
 	u64 rss_kb;			/* sum of get_mm_rss, each mm once */
+	u64 hiwater_vm_kb;		/* sum of each mm's own peak */
+	u64 hiwater_rss_kb;
+	u64 files;			/* open descriptors, each table once */
+};
+
+/* Limits and figures beside the processes; U64_MAX is "unlimited". */
+struct vps_figures {
+	u64 nproc_limit;		/* pids.max, the tightest up the tree */
+	u64 vm_limit_kb;		/* vps.ko's virt hard limit */
+	u64 vm_peak_kb;
+	u64 rss_limit_kb;		/* memory.max, the tightest up the tree */
+	u64 rss_peak_kb;		/* memory.peak (a VPS) */
+	u64 disk_limit_kb, disk_used_kb;
+	u64 files_limit;
+	u64 tcp_limit;
+	unsigned int tcp_established;
+	bool nproc_limited;
 };
 
 void vps_init_info(const struct vps_ctx *ctx, struct pid_namespace *reader_ns,
@@ -102,6 +181,8 @@ void vps_init_info(const struct vps_ctx *ctx, struct pid_namespace *reader_ns,
 int vps_procs_collect(const struct vps_ctx *ctx,
 		      struct pid_namespace *reader_ns, struct vps_procs *procs);
 void vps_procs_release(struct vps_procs *procs);
+void vps_figures_collect(const struct vps_ctx *ctx,
+			 const struct vps_procs *procs, struct vps_figures *f);
 void vps_traffic(const struct vps_ctx *ctx, u64 *rx, u64 *tx);
 void vps_show_ifaces(struct seq_file *m, struct net *net);
 void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx);

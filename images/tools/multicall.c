@@ -6,6 +6,7 @@
 int vpsctl_main(int argc, char **argv);
 int vpsd_main(int argc, char **argv);
 int vpstest_main(int argc, char **argv);
+int vpsinit_hostsetup_main(int argc, char **argv);
 
 static const struct {
 	const char *name;
@@ -14,6 +15,7 @@ static const struct {
 	{ "vpsctl", vpsctl_main },
 	{ "vpsd", vpsd_main },
 	{ "vpstest", vpstest_main },
+	{ "vps-hostsetup", vpsinit_hostsetup_main },
 };
 
 static int (*find(const char *path))(int, char **)
@@ -34,6 +36,6 @@ int main(int argc, char **argv)
 		return fn(argc, argv);
 	if (argc > 1 && (fn = find(argv[1])))
 		return fn(argc - 1, argv + 1);
-	fprintf(stderr, "vps-tools: run as vpsctl, vpsd or vpstest (or: vps-tools <tool> [args])\n");
+	fprintf(stderr, "vps-tools: run as vpsctl, vpsd, vpstest or vps-hostsetup (or: vps-tools <tool> [args])\n");
 	return 2;
 }

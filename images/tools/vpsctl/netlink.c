@@ -11,8 +11,10 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -394,5 +396,100 @@ int nl_route_add(const char *ifname, const struct vps_ipnet *dst, const struct v
 	ret = nl_talk(&m, ext, sizeof(ext));
 	if (ret < 0)
 		return nl_fail(err, ret, ext, "%s", what);
+	return 0;
+}
+
+/* ifindex of name in the current netns, or -errno. */
+static int link_index(const char *name)
+{
+	unsigned int index = if_nametoindex(name);
+
+	return index ? (int)index : -ENODEV;
+}
+
+int nl_tbf_set(const char *ifname, uint64_t rate, uint64_t peak, struct vps_err *err)
+{
+	struct nl_msg m;
+	struct tcmsg *tcm;
+	struct rtattr *opts;
+	struct tc_tbf_qopt q;
+	char ext[256];
+	uint64_t burst, limit;
+	uint32_t burst32, pburst = 1600;	/* peak bucket: one full frame (MTU 1500 + 14) */
+	int index, ret;
+
+	if (!ifname_ok(ifname))
+		return bad_ifname(err, "shape link", ifname);
+	if (rate == 0 || (peak && peak <= rate))
+		return vps_error(err, EINVAL, "shape link %s: rate %llu B/s, peak %llu B/s", ifname,
+				 (unsigned long long)rate, (unsigned long long)peak);
+	index = link_index(ifname);
+	if (index < 0)
+		return vps_error(err, -index, "shape link %s", ifname);
+	/* The bucket holds 50 ms of traffic (at least 4 frames); the queue 250 ms more. */
+	burst = rate / 20 < 6400 ? 6400 : rate / 20;
+	limit = burst + (rate / 4 < 16384 ? 16384 : rate / 4);
+	burst32 = burst > UINT32_MAX ? UINT32_MAX : (uint32_t)burst;
+
+	memset(&q, 0, sizeof(q));
+	q.rate.linklayer = TC_LINKLAYER_ETHERNET;
+	q.rate.rate = rate > UINT32_MAX ? UINT32_MAX : (uint32_t)rate;
+	if (peak) {
+		q.peakrate.linklayer = TC_LINKLAYER_ETHERNET;
+		q.peakrate.rate = peak > UINT32_MAX ? UINT32_MAX : (uint32_t)peak;
+	}
+	q.limit = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
+
+	nl_init(&m, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE);
+	tcm = nl_reserve(&m, sizeof(*tcm));
+	if (tcm) {
+		tcm->tcm_family = AF_UNSPEC;
+		tcm->tcm_ifindex = index;
+		tcm->tcm_handle = 0x10000;	/* 1: */
+		tcm->tcm_parent = TC_H_ROOT;
+	}
+	nl_put(&m, TCA_KIND, "tbf", sizeof("tbf"));
+	opts = nl_nest(&m, TCA_OPTIONS);
+	nl_put(&m, TCA_TBF_PARMS, &q, sizeof(q));
+	if (rate > UINT32_MAX)
+		nl_put(&m, TCA_TBF_RATE64, &rate, sizeof(rate));
+	nl_put(&m, TCA_TBF_BURST, &burst32, sizeof(burst32));
+	if (peak) {
+		if (peak > UINT32_MAX)
+			nl_put(&m, TCA_TBF_PRATE64, &peak, sizeof(peak));
+		nl_put(&m, TCA_TBF_PBURST, &pburst, sizeof(pburst));
+	}
+	nl_nest_end(&m, opts);
+	ret = nl_talk(&m, ext, sizeof(ext));
+	if (ret < 0)
+		return nl_fail(err, ret, ext, "shape link %s with tbf", ifname);
+	return 0;
+}
+
+int nl_qdisc_root_del(const char *ifname, struct vps_err *err)
+{
+	struct nl_msg m;
+	struct tcmsg *tcm;
+	char ext[256];
+	int index, ret;
+
+	if (!ifname_ok(ifname))
+		return bad_ifname(err, "unshape link", ifname);
+	index = link_index(ifname);
+	if (index < 0)
+		return vps_error(err, -index, "unshape link %s", ifname);
+	nl_init(&m, RTM_DELQDISC, 0);
+	tcm = nl_reserve(&m, sizeof(*tcm));
+	if (tcm) {
+		tcm->tcm_family = AF_UNSPEC;
+		tcm->tcm_ifindex = index;
+		tcm->tcm_parent = TC_H_ROOT;
+	}
+	ret = nl_talk(&m, ext, sizeof(ext));
+	/* a device without a qdisc of its own (noqueue) has nothing to delete */
+	if (ret == -ENOENT || ret == -EINVAL)
+		return 0;
+	if (ret < 0)
+		return nl_fail(err, ret, ext, "unshape link %s", ifname);
 	return 0;
 }

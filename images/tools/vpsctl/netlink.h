@@ -2,6 +2,7 @@
 #ifndef VPS_NETLINK_H
 #define VPS_NETLINK_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include "../common/error.h"
 #include "config.h"
@@ -20,5 +21,11 @@ int nl_addr_add(const char *ifname, const struct vps_ipnet *net, struct vps_err 
  * cleared; a gateway is marked onlink, so it needs no subnet on ifname. EEXIST if present. */
 int nl_route_add(const char *ifname, const struct vps_ipnet *dst, const struct vps_ipnet *gateway,
 		 struct vps_err *err);
+
+/* Shape ifname's egress with a TBF qdisc at the root: a sustained rate in bytes/s, and a peak rate
+ * for bursts (0: none; else above rate). Replaces whatever qdisc was there. */
+int nl_tbf_set(const char *ifname, uint64_t rate, uint64_t peak, struct vps_err *err);
+/* Remove the root qdisc of ifname; none is fine. */
+int nl_qdisc_root_del(const char *ifname, struct vps_err *err);
 
 #endif

@@ -12,22 +12,6 @@
 #include "runtime.h"
 #include "util.h"
 
-static int is_mountpoint(const char *path)
-{
-	char buf[8192];
-	struct vps_err ignored;
-	size_t plen = strlen(path);
-
-	if (read_file("/proc/self/mounts", buf, sizeof(buf), &ignored) < 0)
-		return 0;
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		char *mp = strchr(line, ' ');
-		if (mp && !strncmp(mp + 1, path, plen) && mp[1 + plen] == ' ')
-			return 1;
-	}
-	return 0;
-}
-
 static char *cfg_env(const char *name, const char *value, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s=%s", name, value);

@@ -133,6 +133,51 @@ int run_shell(const char *what, const char *cmd, char *const extra_env[], struct
 	return vps_error(err, 0, "%s `%s` killed by signal %d", what, cmd, WTERMSIG(status));
 }
 
+int is_mountpoint(const char *path)
+{
+	char buf[8192];
+	struct vps_err ignored;
+	size_t plen = strlen(path);
+
+	if (read_file("/proc/self/mounts", buf, sizeof(buf), &ignored) < 0)
+		return 0;
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char *mp = strchr(line, ' ');
+		if (mp && !strncmp(mp + 1, path, plen) && mp[1 + plen] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+int run_quiet(const char *what, char *const argv[], struct vps_err *err)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return vps_error(err, errno, "fork for %s", what);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return vps_error(err, errno, "wait for %s", what);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return vps_error(err, 0, "%s: cannot run `%s`", what, argv[0]);
+	if (WIFEXITED(status))
+		return vps_error(err, 0, "%s: `%s` failed with exit code %d", what, argv[0], WEXITSTATUS(status));
+	return vps_error(err, 0, "%s: `%s` killed by signal %d", what, argv[0], WTERMSIG(status));
+}
+
 long long now_ms(void)
 {
 	struct timespec ts;
