@@ -10,6 +10,12 @@ test('boot, shell, create and run VPS 5 from the panel, open its shell, stop it,
   await typeInTerminal(page, 'hostname\n');
   await expectTerminalLine(page, /^vpslab$/);
 
+  // The guest knows the terminal's size (stty through the agent, nothing typed into the shell).
+  const rows = await page.locator('[data-testid="terminal"] .xterm-rows > div').count();
+  await expect
+    .poll(async () => (await page.evaluate(() => window.vpsLab.exec('stty -F /dev/ttyS0 size'))).stdout.trim())
+    .toMatch(new RegExp(`^${rows} (\\d+)$`));
+
   const form = page.getByTestId('new-vps-form');
   await form.getByTestId('new-vps-id').fill('5');
   await form.getByTestId('new-vps-name').fill('lab5');

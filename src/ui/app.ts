@@ -6,6 +6,7 @@ import { CommandLog } from './command-log.ts';
 import { el, setText, utf8 } from './dom.ts';
 import { NewVpsForm } from './new-vps-form.ts';
 import './styles.css';
+import { syncGuestWinsize } from './guest-winsize.ts';
 import { TerminalView } from './terminal-view.ts';
 import { VpsPanel } from './vps-panel.ts';
 import { shellCommand } from './vpsctl-command.ts';
@@ -61,6 +62,7 @@ export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = 
 
   const log = new CommandLog();
   const terminalView = new TerminalView(terminalArea, host);
+  const winsize = syncGuestWinsize(terminalView.terminal, host);
   const boot = new BootProgressView(host, opts.onRetry);
   terminalArea.append(boot.element);
 
@@ -100,6 +102,7 @@ export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = 
     log,
     dispose() {
       offProgress();
+      winsize.dispose();
       panel.dispose();
       form.dispose();
       boot.dispose();

@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "util.h"
 
-static int cg_write(unsigned int id, const char *file, const char *value, struct vps_err *err)
+int vps_cgroup_write(unsigned int id, const char *file, const char *value, struct vps_err *err)
 {
 	char path[256];
 
@@ -25,38 +25,63 @@ static void fmt_max(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
-int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err)
+static uint64_t hard_of(const struct vps_limit *l)
+{
+	return l->set ? l->hard : VPS_UNLIMITED;
+}
+
+int vps_cgroup_apply(const struct vps_config *cfg, enum vps_resource r, const char *blockdev, struct vps_err *err)
 {
 	const struct vps_limit *l = cfg->limits;
-	char v[64];
+	char v[96], a[32], b[32];
+	uint64_t hard, weight;
 
-	/* pids.max counts threads and processes alike: the tighter of the two applies. */
-	if (l[RES_PROCS].set || l[RES_THREADS].set) {
-		uint64_t hard = VPS_UNLIMITED;
-		if (l[RES_PROCS].set)
-			hard = l[RES_PROCS].hard;
-		if (l[RES_THREADS].set && l[RES_THREADS].hard < hard)
-			hard = l[RES_THREADS].hard;
+	switch (r) {
+	case RES_PROCS:
+	case RES_THREADS:
+		/* pids.max counts threads and processes alike: the tighter of the two applies. */
+		hard = hard_of(&l[RES_PROCS]);
+		if (hard_of(&l[RES_THREADS]) < hard)
+			hard = hard_of(&l[RES_THREADS]);
 		fmt_max(hard, v, sizeof(v));
-		if (cg_write(cfg->id, "pids.max", v, err) < 0)
+		return vps_cgroup_write(cfg->id, "pids.max", v, err);
+	case RES_PHYS:
+		fmt_max(hard_of(&l[RES_PHYS]), a, sizeof(a));
+		fmt_max(l[RES_PHYS].set ? l[RES_PHYS].soft : VPS_UNLIMITED, b, sizeof(b));
+		if (vps_cgroup_write(cfg->id, "memory.max", a, err) < 0)
 			return -1;
-	}
-	if (l[RES_PHYS].set) {
-		fmt_max(l[RES_PHYS].hard, v, sizeof(v));
-		if (cg_write(cfg->id, "memory.max", v, err) < 0)
-			return -1;
-		fmt_max(l[RES_PHYS].soft, v, sizeof(v));
-		if (cg_write(cfg->id, "memory.high", v, err) < 0)
-			return -1;
-	}
-	if (l[RES_PCTCPU].set) {
-		if (l[RES_PCTCPU].hard == VPS_UNLIMITED)
+		return vps_cgroup_write(cfg->id, "memory.high", b, err);
+	case RES_PCTCPU:
+		hard = hard_of(&l[RES_PCTCPU]);
+		if (hard == VPS_UNLIMITED)
 			snprintf(v, sizeof(v), "max 100000");
 		else
-			snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)l[RES_PCTCPU].hard * 1000);
-		if (cg_write(cfg->id, "cpu.max", v, err) < 0)
+			snprintf(v, sizeof(v), "%llu 100000", (unsigned long long)hard * 1000);
+		if (vps_cgroup_write(cfg->id, "cpu.max", v, err) < 0)
 			return -1;
+		/* the share under contention: soft percent against 100 for everybody else */
+		weight = l[RES_PCTCPU].set && l[RES_PCTCPU].soft != VPS_UNLIMITED ? l[RES_PCTCPU].soft : 100;
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)(weight > 10000 ? 10000 : weight));
+		return vps_cgroup_write(cfg->id, "cpu.weight", v, err);
+	case RES_BLOCKIO:
+		if (!blockdev)
+			return 0;
+		hard = hard_of(&l[RES_BLOCKIO]);
+		fmt_max(hard, a, sizeof(a));
+		snprintf(v, sizeof(v), "%s rbps=%s wbps=%s", blockdev, a, a);
+		return vps_cgroup_write(cfg->id, "io.max", v, err);
+	default:
+		return 0;
 	}
+}
+
+int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err)
+{
+	static const enum vps_resource rs[] = { RES_PROCS, RES_PHYS, RES_PCTCPU };
+
+	for (size_t i = 0; i < sizeof(rs) / sizeof(rs[0]); i++)
+		if (vps_cgroup_apply(cfg, rs[i], NULL, err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -99,7 +124,7 @@ int vps_cgroup_wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
 
 int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err)
 {
-	if (cg_write(id, "cgroup.kill", "1", err) < 0 && err->errnum != ENOENT)
+	if (vps_cgroup_write(id, "cgroup.kill", "1", err) < 0 && err->errnum != ENOENT)
 		return -1;
 	return vps_cgroup_wait_empty(id, timeout_ms, err);
 }

@@ -7,8 +7,14 @@
 
 /* Create the group and write the config's limits; returns an O_PATH|O_DIRECTORY fd for CLONE_INTO_CGROUP. */
 int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err);
-/* Write the limits the cgroup enforces (procs/threads, phys, pctcpu). */
+/* Write the limits the cgroup enforces before anything runs in it (procs/threads, phys, pctcpu). */
 int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err);
+/* Write one resource's cgroup files: procs and threads pids.max; phys memory.max and memory.high;
+ * pctcpu cpu.max and cpu.weight; blockio io.max on blockdev ("7:0"; NULL: nothing to do).
+ * Other resources have no cgroup file: 0. */
+int vps_cgroup_apply(const struct vps_config *cfg, enum vps_resource r, const char *blockdev, struct vps_err *err);
+/* Write value to /sys/fs/cgroup/vps/<id>/<file>. */
+int vps_cgroup_write(unsigned int id, const char *file, const char *value, struct vps_err *err);
 /* Kill every process in the group and wait until it is empty (up to timeout_ms). */
 int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err);
 /* Wait until the group has no processes; returns 0 if empty, -1 with err on timeout. */

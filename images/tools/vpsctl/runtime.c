@@ -122,3 +122,27 @@ int vps_module_del(unsigned int id, struct vps_err *err)
 		return -1;
 	return 0;
 }
+
+int vps_module_limit(unsigned int id, const char *res, uint64_t soft, uint64_t hard, struct vps_err *err)
+{
+	char cmd[128], s[24], h[24];
+
+	if (soft == VPS_UNLIMITED)
+		snprintf(s, sizeof(s), "unlimited");
+	else
+		snprintf(s, sizeof(s), "%llu", (unsigned long long)soft);
+	if (hard == VPS_UNLIMITED)
+		snprintf(h, sizeof(h), "unlimited");
+	else
+		snprintf(h, sizeof(h), "%llu", (unsigned long long)hard);
+	snprintf(cmd, sizeof(cmd), "limit %u %s %s %s\n", id, res, s, h);
+	return module_write(cmd, err);
+}
+
+int vps_module_capdrop(unsigned int id, uint64_t caps, struct vps_err *err)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "capdrop %u %llx\n", id, (unsigned long long)caps);
+	return module_write(cmd, err);
+}

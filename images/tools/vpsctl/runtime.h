@@ -2,6 +2,7 @@
 #ifndef VPS_RUNTIME_H
 #define VPS_RUNTIME_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include "../common/error.h"
 #include "config.h"
@@ -36,5 +37,9 @@ unsigned long long vps_config_caps(const struct vps_config *cfg);
 /* Register/unregister the context with vps.ko through /dev/vps. */
 int vps_module_add(unsigned int id, pid_t init_pid, const char *name, struct vps_err *err);
 int vps_module_del(unsigned int id, struct vps_err *err);
+/* A limit vps.ko enforces: res is "files", "tcpsock" or "virt" (kB). */
+int vps_module_limit(unsigned int id, const char *res, uint64_t soft, uint64_t hard, struct vps_err *err);
+/* Drop capabilities (a CAP_* bit mask) from every task of a running context. */
+int vps_module_capdrop(unsigned int id, uint64_t caps, struct vps_err *err);
 
 #endif

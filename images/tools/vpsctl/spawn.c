@@ -1,6 +1,9 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -50,4 +53,50 @@ int vps_enter_namespaces(pid_t pid)
 	close(fd);
 	errno = saved;
 	return ret;
+}
+
+int vps_in_netns(pid_t pid, int (*fn)(void *arg, struct vps_err *err), void *arg, struct vps_err *err)
+{
+	char path[64], msg[sizeof(err->msg)];
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t child;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return vps_error(err, errno, "create a pipe");
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return vps_error(err, errno, "fork to enter the netns of pid %d", (int)pid);
+	}
+	if (child == 0) {
+		struct vps_err e = { 0 };
+		int fd;
+
+		close(pipefd[0]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			vps_error(&e, errno, "enter the network namespace of pid %d", (int)pid);
+		else
+			fn(arg, &e);
+		if (e.msg[0] && write(pipefd[1], e.msg, strlen(e.msg)) < 0)
+			_exit(2);
+		_exit(e.msg[0] ? 1 : 0);
+	}
+	close(pipefd[1]);
+	while ((n = read(pipefd[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
+		;
+	close(pipefd[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n > 0) {
+		msg[n] = '\0';
+		return vps_error(err, 0, "%s", msg);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return vps_error(err, 0, "work in the network namespace of pid %d failed", (int)pid);
+	return 0;
 }
