@@ -24,17 +24,7 @@ static char test_vservers_dir[256];
 
 #include <sys/socket.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failures++;						\
-		fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-	}								\
-} while (0)
+#include "check.h"
 
 /* The host side: raw bytes in, complete lines kept until a test takes them. */
 struct host {
@@ -610,6 +600,5 @@ int main(void)
 	status = stop(&h);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "agent exit status %d", status);
 	unlink(lock);
-	printf("test_agent: %d checks, %d failures\n", checks, failures);
-	return failures != 0;
+	return check_summary();
 }

@@ -23,28 +23,10 @@
 #define TiB (1ULL << 40)
 #define CAPBIT(c) (1ULL << (c))
 
-static int passed, failed;
+#include "check.h"
+
 static char tmpdir[] = "/tmp/vps-test-config.XXXXXX";
 
-static void result(const char *name, const char *fail_fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* fail_fmt NULL: passed. */
-static void result(const char *name, const char *fail_fmt, ...)
-{
-	va_list ap;
-
-	if (!fail_fmt) {
-		printf("ok   %s\n", name);
-		passed++;
-		return;
-	}
-	printf("FAIL %s: ", name);
-	va_start(ap, fail_fmt);
-	vprintf(fail_fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed++;
-}
 
 static struct vps_ipnet net(const char *addr, int prefix)
 {
@@ -786,6 +768,5 @@ int main(void)
 	test_caps();
 	test_apply_bounding();
 	rmdir(tmpdir);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary();
 }

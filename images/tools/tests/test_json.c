@@ -8,17 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failures++;						\
-		fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-	}								\
-} while (0)
+#include "check.h"
 
 static const struct json_limits lim = { .max_depth = 8, .max_values = 1000 };
 
@@ -458,6 +448,5 @@ int main(void)
 	test_writer();
 	test_base64();
 	test_fuzz();
-	printf("test_json: %d checks, %d failures\n", checks, failures);
-	return failures != 0;
+	return check_summary();
 }

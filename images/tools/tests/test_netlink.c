@@ -20,27 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int passed, failed, have_ip;
+#include "check.h"
+
+static int have_ip;
 static int host_ns = -1, peer_ns = -1;
 
-static void result(const char *name, const char *fail_fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void result(const char *name, const char *fail_fmt, ...)
-{
-	va_list ap;
-
-	if (!fail_fmt) {
-		printf("ok   %s\n", name);
-		passed++;
-		return;
-	}
-	printf("FAIL %s: ", name);
-	va_start(ap, fail_fmt);
-	vprintf(fail_fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed++;
-}
 
 static struct vps_ipnet net(const char *addr, int prefix)
 {
@@ -388,6 +372,5 @@ int main(void)
 
 	close(hold[1]);
 	waitpid(peer, &status, 0);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary();
 }

@@ -10,14 +10,16 @@
 #include "../common/cleanup.h"
 #include "caps.h"
 #include "commands.h"
+#include "limits.h"
 #include "runtime.h"
 #include "spawn.h"
 
 enum exec_mode { EXEC_WAIT, EXEC_DETACH };
 
-static void __attribute__((noreturn)) exec_child(unsigned int id, char **cmd, unsigned long long caps,
+static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, char **cmd, unsigned long long caps,
 						 enum exec_mode mode)
 {
+	unsigned int id = cfg->id;
 	struct vps_err err = { 0 };
 	const char *term = getenv("TERM");
 	char term_copy[64];
@@ -31,7 +33,7 @@ static void __attribute__((noreturn)) exec_child(unsigned int id, char **cmd, un
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
-	if (vps_caps_apply_bounding(caps, &err) < 0) {
+	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(caps, &err) < 0) {
 		fprintf(stderr, "vpsctl: %s\n", err.msg);
 		_exit(126);
 	}
@@ -56,6 +58,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 	unsigned int id;
 	int status;
 	pid_t pid;
+	uint64_t caps, running;
 
 	if (argc < 2)
 		return usage_error(name, "expects an id");
@@ -76,6 +79,10 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 		vps_error(&err, errno, "%s: open cgroup `%s`", name, path);
 		return fail(&err);
 	}
+	/* Never more than the VPS runs with: a capability allowed since its start waits for the next. */
+	caps = vps_config_caps(&cfg);
+	if (vps_task_capbnd(rt.init_pid, &running) == 0)
+		caps &= running;
 	if (vps_enter_namespaces(rt.init_pid) < 0) {
 		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
 		return fail(&err);
@@ -87,7 +94,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 		return fail(&err);
 	}
 	if (pid == 0)
-		exec_child(id, cmd, vps_config_caps(&cfg), mode);
+		exec_child(&cfg, cmd, caps, mode);
 	if (mode == EXEC_DETACH) {
 		printf("%d\n", (int)pid);
 		return 0;

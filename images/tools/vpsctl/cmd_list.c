@@ -4,6 +4,7 @@
 #include "caps.h"
 #include "commands.h"
 #include "inventory.h"
+#include "limits.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -74,7 +75,7 @@ int cmd_list(int argc, char **argv)
 	if (opt_json)
 		fputc('[', stdout);
 	else
-		printf("%-6s %-16s %-10s %-7s %-6s %-9s %s\n", "ID", "NAME", "STATE", "PID", "PROCS", "MEMORY", "ADDRESSES");
+		printf("%-6s %-16s %-10s %-7s %-6s %-9s %s\n", "ID", "NAME", "STATE", "PID", "PROCS", "MEM(kB)", "ADDRESSES");
 	for (int i = 0; i < n; i++) {
 		struct vps_view v;
 		char addrs[1024];
@@ -165,20 +166,6 @@ int cmd_show(int argc, char **argv)
 	return 0;
 }
 
-/* How each limit is enforced today; resources without a mechanism say so. */
-static const char *const enforcement[RES_COUNT] = {
-	[RES_PHYS] = "cgroup memory.high (soft) / memory.max (hard)",
-	[RES_VIRT] = "not enforced yet",
-	[RES_PCTCPU] = "cgroup cpu.max (hard)",
-	[RES_BLOCKIO] = "not enforced yet",
-	[RES_THREADS] = "cgroup pids.max (hard, shared with procs)",
-	[RES_PROCS] = "cgroup pids.max (hard)",
-	[RES_DISK] = "not enforced yet",
-	[RES_FILES] = "not enforced yet",
-	[RES_TCPSOCK] = "not enforced yet",
-	[RES_NETSPEED] = "not enforced yet",
-};
-
 int cmd_argshow(int argc, char **argv)
 {
 	struct vps_view v;
@@ -196,12 +183,13 @@ int cmd_argshow(int argc, char **argv)
 	printf("capabilities: %s\n", caps);
 	printf("limits:\n");
 	for (int r = 0; r < RES_COUNT; r++) {
-		char soft[32], hard[32];
+		char soft[32], hard[32], how[512];
 		if (!v.cfg.limits[r].set)
 			continue;
 		vps_limit_value_format(r, v.cfg.limits[r].soft, soft, sizeof(soft));
 		vps_limit_value_format(r, v.cfg.limits[r].hard, hard, sizeof(hard));
-		printf("  %-9s soft %-10s hard %-10s %s\n", vps_resource_name(r), soft, hard, enforcement[r]);
+		vps_limit_mechanism(&v.cfg, r, how, sizeof(how));
+		printf("  %-9s soft %-10s hard %-10s %s\n", vps_resource_name(r), soft, hard, how);
 	}
 	return 0;
 }

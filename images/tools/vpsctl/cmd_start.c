@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "commands.h"
+#include "limits.h"
 #include "netlink.h"
 #include "rootfs.h"
 #include "spawn.h"
@@ -74,6 +75,8 @@ static int setup_host_net(const struct vps_config *cfg, pid_t child, struct star
 	}
 	if (nl_addr_add(name, &gw, err) < 0 || nl_link_up(name, err) < 0)
 		return -1;
+	if (cfg->limits[RES_NETSPEED].set && vps_limits_shape(cfg, name, err) < 0)
+		return -1;
 	for (int i = 0; i < cfg->n_ipnets; i++) {
 		struct vps_ipnet host = cfg->ipnets[i];
 		if (host.family != AF_INET)
@@ -91,6 +94,8 @@ static int setup_vps_net(const struct vps_config *cfg, struct vps_err *err)
 	struct vps_ipnet gw = { .family = AF_INET, .prefix = 32 }, any = { .family = AF_INET, .prefix = 0 };
 
 	if (nl_link_up("lo", err) < 0)
+		return -1;
+	if (cfg->limits[RES_NETSPEED].set && vps_limits_shape(cfg, "eth0", err) < 0)
 		return -1;
 	if (cfg->n_ipnets == 0)
 		return 0;
@@ -140,7 +145,7 @@ static void __attribute__((noreturn)) child_main(const struct vps_config *cfg, i
 		vps_error(&err, errno, "set up stdio of INIT");
 		goto fail;
 	}
-	if (vps_caps_apply_bounding(vps_config_caps(cfg), &err) < 0)
+	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(vps_config_caps(cfg), &err) < 0)
 		goto fail;
 	memcpy(init, cfg->init, sizeof(init));
 	if (split_words(init, argv, MAX_INIT_ARGS) <= 0) {
@@ -218,6 +223,8 @@ static int start_vps(const struct vps_config *cfg, pid_t *init_pid, struct vps_e
 	if (vps_module_add(cfg->id, st.child, cfg->name, err) < 0)
 		goto fail;
 	st.registered = 1;
+	if (vps_limits_start(cfg, err) < 0)
+		goto fail;
 	vps_pidfile_path(cfg->id, path, sizeof(path));
 	{
 		char pid[32];

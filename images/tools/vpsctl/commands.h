@@ -11,6 +11,8 @@ int cmd_stop(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_argshow(int argc, char **argv);
+int cmd_limit(int argc, char **argv);
+int cmd_priv(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_execin(int argc, char **argv);
 int cmd_execwt(int argc, char **argv);

@@ -17,6 +17,8 @@ static const struct command {
 	{ "list", cmd_list, "[--json] list", "list every VPS with its state" },
 	{ "show", cmd_show, "[--json] show <id>", "show one VPS in detail" },
 	{ "argshow", cmd_argshow, "argshow <id>", "show addresses, capabilities and limits with how each is enforced" },
+	{ "limit", cmd_limit, "limit <id> resource:soft:hard[,...]", "change limits in the config, and live on a running VPS" },
+	{ "priv", cmd_priv, "priv <id> allow|deny cap[,cap...]", "change capabilities in the config, and live where Linux can" },
 	{ "shell", cmd_shell, "shell <id>", "run a login shell inside a running VPS" },
 	{ "execin", cmd_execin, "execin <id> <command> [args...]", "start a command inside a VPS in the background" },
 	{ "execwt", cmd_execwt, "execwt <id> <command> [args...]", "run a command inside a VPS and wait for it" },

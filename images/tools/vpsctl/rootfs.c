@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "disk.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -20,9 +21,10 @@ static char *cfg_env(const char *name, const char *value, char *buf, size_t len)
 
 int vps_rootfs_mount(const struct vps_config *cfg, struct vps_err *err)
 {
-	char upper[PATH_MAX + 8], work[PATH_MAX + 8], opts[3 * PATH_MAX + 64];
-	char e1[64], e2[PATH_MAX + 16], e3[PATH_MAX + 16];
+	char upper[PATH_MAX + 16], work[PATH_MAX + 16], opts[3 * PATH_MAX + 64], base[PATH_MAX + 8];
+	char e1[64], e2[PATH_MAX + 16], e3[PATH_MAX + 16], img[PATH_MAX + 16];
 	char *env[] = { e1, e2, e3, NULL };
+	struct vps_err ignored;
 
 	if (mkdir_p(cfg->fsroot, 0755, err) < 0)
 		return -1;
@@ -34,14 +36,26 @@ int vps_rootfs_mount(const struct vps_config *cfg, struct vps_err *err)
 		cfg_env("FSROOT_PRIV", cfg->fsroot_priv, e3, sizeof(e3));
 		return run_shell("ROOT_MOUNT", cfg->root_mount, env, err);
 	}
-	snprintf(upper, sizeof(upper), "%s/upper", cfg->fsroot_priv);
-	snprintf(work, sizeof(work), "%s/work", cfg->fsroot_priv);
-	if (mkdir_p(upper, 0755, err) < 0 || mkdir_p(work, 0700, err) < 0)
+	/* With a disk limit the private files live on the VPS's own filesystem image. */
+	if (vps_disk_mount(cfg, err) < 0)
 		return -1;
+	if (vps_disk_limited(cfg))
+		vps_disk_paths(cfg, base, sizeof(base), img, sizeof(img));
+	else
+		snprintf(base, sizeof(base), "%s", cfg->fsroot_priv);
+	snprintf(upper, sizeof(upper), "%s/upper", base);
+	snprintf(work, sizeof(work), "%s/work", base);
+	if (mkdir_p(upper, 0755, err) < 0 || mkdir_p(work, 0700, err) < 0)
+		goto fail;
 	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", VPS_TEMPLATE, upper, work);
-	if (mount("vps", cfg->fsroot, "overlay", 0, opts) < 0)
-		return vps_error(err, errno, "mount overlay `%s` at `%s`", opts, cfg->fsroot);
+	if (mount("vps", cfg->fsroot, "overlay", 0, opts) < 0) {
+		vps_error(err, errno, "mount overlay `%s` at `%s`", opts, cfg->fsroot);
+		goto fail;
+	}
 	return 0;
+fail:
+	vps_disk_unmount(cfg, &ignored);
+	return -1;
 }
 
 int vps_rootfs_unmount(const struct vps_config *cfg, struct vps_err *err)
@@ -53,11 +67,10 @@ int vps_rootfs_unmount(const struct vps_config *cfg, struct vps_err *err)
 		cfg_env("FSROOT", cfg->fsroot, e2, sizeof(e2));
 		return run_shell("ROOT_UNMOUNT", cfg->root_unmount, env, err);
 	}
-	if (!is_mountpoint(cfg->fsroot))
-		return 0;
-	if (umount2(cfg->fsroot, 0) < 0 && umount2(cfg->fsroot, MNT_DETACH) < 0)
+	if (is_mountpoint(cfg->fsroot) && umount2(cfg->fsroot, 0) < 0 && umount2(cfg->fsroot, MNT_DETACH) < 0)
 		return vps_error(err, errno, "unmount `%s`", cfg->fsroot);
-	return 0;
+	/* whatever the config says now: a disk the last run mounted goes too */
+	return vps_disk_unmount(cfg, err);
 }
 
 static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,

@@ -146,3 +146,15 @@ int vps_module_capdrop(unsigned int id, uint64_t caps, struct vps_err *err)
 	snprintf(cmd, sizeof(cmd), "capdrop %u %llx\n", id, (unsigned long long)caps);
 	return module_write(cmd, err);
 }
+
+int vps_task_capbnd(pid_t pid, uint64_t *caps)
+{
+	char path[64], buf[4096], *p;
+	struct vps_err ignored;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file(path, buf, sizeof(buf), &ignored) < 0 || !(p = strstr(buf, "\nCapBnd:")))
+		return -1;
+	*caps = strtoull(p + 8, NULL, 16);
+	return 0;
+}

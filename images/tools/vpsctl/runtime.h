@@ -37,6 +37,8 @@ unsigned long long vps_config_caps(const struct vps_config *cfg);
 /* Register/unregister the context with vps.ko through /dev/vps. */
 int vps_module_add(unsigned int id, pid_t init_pid, const char *name, struct vps_err *err);
 int vps_module_del(unsigned int id, struct vps_err *err);
+/* The capability bounding set of a task (CapBnd in /proc/<pid>/status); -1 if it is gone. */
+int vps_task_capbnd(pid_t pid, uint64_t *caps);
 /* A limit vps.ko enforces: res is "files", "tcpsock" or "virt" (kB). */
 int vps_module_limit(unsigned int id, const char *res, uint64_t soft, uint64_t hard, struct vps_err *err);
 /* Drop capabilities (a CAP_* bit mask) from every task of a running context. */
