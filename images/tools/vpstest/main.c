@@ -9,6 +9,17 @@ static const struct {
 	{ "syscalls", vpstest_syscalls },
 	{ "cpu", vpstest_cpu },
 	{ "forkexec", vpstest_forkexec },
+	{ "forkbomb", vpstest_forkbomb },
+	{ "memhog", vpstest_memhog },
+	{ "fill", vpstest_fill },
+	{ "openfiles", vpstest_openfiles },
+	{ "connflood", vpstest_connflood },
+	{ "listen", vpstest_listen },
+	{ "cpuhog", vpstest_cpuhog },
+	{ "cpushare", vpstest_cpushare },
+	{ "spoof", vpstest_spoof },
+	{ "udprecv", vpstest_udprecv },
+	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
 };
 

@@ -1,0 +1,55 @@
+/* Helpers the vpstest workloads share. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vpstest.h"
+
+long vpstest_count(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return errno || *end || end == s || n < 0 ? -1 : n;
+}
+
+const char *vpstest_errname(int e)
+{
+	switch (e) {
+	case 0: return "OK";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EMFILE: return "EMFILE";
+	case ENFILE: return "ENFILE";
+	case ENOSPC: return "ENOSPC";
+	case EROFS: return "EROFS";
+	case EINVAL: return "EINVAL";
+	case EBADF: return "EBADF";
+	case EFAULT: return "EFAULT";
+	case EEXIST: return "EEXIST";
+	case EDQUOT: return "EDQUOT";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case ENETUNREACH: return "ENETUNREACH";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
+	case ENODEV: return "ENODEV";
+	case ENOSYS: return "ENOSYS";
+	default: return strerror(e);
+	}
+}
+
+void vpstest_hold(void)
+{
+	fflush(stdout);
+	for (;;)
+		pause();
+}
