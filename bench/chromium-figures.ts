@@ -7,6 +7,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 
 interface Visit {
   readyMs: number;
+  promptMs: number;
+  firstVpsMs: number;
   bytes: number;
 }
 
@@ -22,8 +24,21 @@ async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   await page.waitForFunction(() => window.vpsLab !== undefined);
   const readyMs = await page.evaluate(() => window.vpsLab.ready.then(() => performance.now()));
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  // The shell prompt in the terminal (xterm's DOM rows), checked every frame from the page itself.
+  const promptMs = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const look = (): void => {
+          const rows = document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '';
+          if (rows.includes('vpslab:/#')) resolve(performance.now());
+          else requestAnimationFrame(look);
+        };
+        look();
+      }),
+  );
+  const firstVpsMs = await page.evaluate(() => window.vpsLab.exec('vpsctl start 3').then(() => performance.now()));
   await context.close();
-  return { readyMs, bytes };
+  return { readyMs, promptMs, firstVpsMs, bytes };
 }
 
 export async function chromiumFigures(opts: { visits: number }): Promise<Record<string, Figure>> {
@@ -36,6 +51,8 @@ export async function chromiumFigures(opts: { visits: number }): Promise<Record<
     for (let i = 0; i < opts.visits; i++) visits.push(await firstVisit(browser, url));
     return {
       cold_boot_chromium_ms: summarize(visits.map((v) => v.readyMs)),
+      shell_prompt_chromium_ms: summarize(visits.map((v) => v.promptMs)),
+      first_vps_running_chromium_ms: summarize(visits.map((v) => v.firstVpsMs)),
       first_visit_bytes: summarize(visits.map((v) => v.bytes)),
     };
   } finally {
