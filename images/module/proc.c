@@ -118,7 +118,7 @@ static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
 	seq_printf(m, "Used memory: %llu kB\n", procs.vm_kb);
 	seq_printf(m, "Max total memory: %llu kB\n", fig.vm_peak_kb);
 	vps_show_limit(m, "Context RSS limit", fig.rss_limit_kb, " kB");
-	seq_printf(m, "Context RSS: %llu kB\n", procs.rss_kb);
+	seq_printf(m, "Context RSS: %llu kB\n", fig.rss_kb);
 	seq_printf(m, "Max RSS memory: %llu kB\n", fig.rss_peak_kb);
 	vps_show_limit(m, "Disk Limit", fig.disk_limit_kb, " kB");
 	seq_printf(m, "Used disk memory: %llu kB\n", fig.disk_used_kb);

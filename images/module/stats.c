@@ -386,7 +386,7 @@ static u64 vps_pids_limit(struct task_struct *task)
 	return limit;
 }
 
-/* The tightest memory.max from @task's cgroup up, and its own memory.peak. */
+/* The tightest memory.max from @task's cgroup up, its own memory.current and memory.peak. */
 static void vps_memcg_figures(struct task_struct *task, struct vps_figures *f)
 {
 	struct cgroup_subsys_state *css = task_get_css(task, memory_cgrp_id);
@@ -399,6 +399,7 @@ static void vps_memcg_figures(struct task_struct *task, struct vps_figures *f)
 		if (max != PAGE_COUNTER_MAX)
 			f->rss_limit_kb = min_t(u64, f->rss_limit_kb, PAGES_TO_KB(max));
 	}
+	f->rss_kb = PAGES_TO_KB(page_counter_read(&memcg->memory));
 	f->rss_peak_kb = PAGES_TO_KB(READ_ONCE(memcg->memory.watermark));
 	css_put(css);
 }
@@ -506,6 +507,7 @@ void vps_figures_collect(const struct vps_ctx *ctx,
 	f->nproc_limit = f->vm_limit_kb = f->rss_limit_kb = VPS_NONE;
 	f->files_limit = f->tcp_limit = VPS_NONE;
 	f->vm_peak_kb = procs->hiwater_vm_kb;
+	f->rss_kb = procs->rss_kb;
 	f->rss_peak_kb = procs->hiwater_rss_kb;
 	vps_disk_figures(ctx, f);
 

@@ -168,7 +168,8 @@ struct vps_figures {
 	u64 vm_limit_kb;		/* vps.ko's virt hard limit */
 	u64 vm_peak_kb;
 	u64 rss_limit_kb;		/* memory.max, the tightest up the tree */
-	u64 rss_peak_kb;		/* memory.peak (a VPS) */
+	u64 rss_kb;			/* memory.current (a VPS), else process RSS */
+	u64 rss_peak_kb;		/* memory.peak (a VPS), else summed hiwater */
 	u64 disk_limit_kb, disk_used_kb;
 	u64 files_limit;
 	u64 tcp_limit;

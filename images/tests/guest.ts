@@ -29,8 +29,13 @@ function postBootState(): Promise<ArrayBuffer> {
   return statePromise;
 }
 
+/** A machine resumed from the post-boot state (its agent answers). */
+export async function restorePostBoot(state?: ArrayBuffer): Promise<GuestMachine> {
+  return restoreNodeMachine(state ?? (await postBootState()), {}, await imagePromise);
+}
+
 export async function startGuest(): Promise<Guest> {
-  const machine = await restoreNodeMachine(await postBootState(), {}, await imagePromise);
+  const machine = await restorePostBoot();
   const sh = async (cmd: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ShellResult> => {
     const r = await machine.agent.exec(['sh', '-c', cmd], {
       ...(opts.stdin !== undefined ? { stdin: new TextEncoder().encode(opts.stdin) } : {}),

@@ -10,6 +10,9 @@ import { GuestMachine } from './guest-machine.ts';
 let machine: GuestMachine | undefined;
 /** The raw state captured right after a cold boot, before anyone could use the machine. */
 let bootState: ArrayBuffer | undefined;
+let unplugNet: (() => void) | undefined;
+/** A state taken by captureState(), waiting for takeCapturedState(). */
+let captured: ArrayBuffer | undefined;
 
 function running(): GuestMachine {
   if (!machine) throw new Error('the emulator has not booted yet');
@@ -89,6 +92,47 @@ const api = {
 
   vservers(): Promise<Record<string, string>> {
     return running().agent.vservers();
+  },
+
+  /**
+   * Join the lab's switch: frames from the guest's eth0 go out on `port` (buffers transferred),
+   * frames arriving on it go to eth0. A second call replaces the first port.
+   */
+  attachNet(port: MessagePort): void {
+    const m = running();
+    unplugNet?.();
+    const off = m.onNetFrame((frame) => port.postMessage(frame, [frame.buffer]));
+    port.onmessage = (e: MessageEvent<Uint8Array>) => m.sendNetFrame(e.data);
+    unplugNet = () => {
+      off();
+      port.close();
+    };
+  },
+
+  /** Stop the emulated CPU (for a consistent lab save) until resume(). */
+  pause(): Promise<void> {
+    return running().pause();
+  },
+
+  resume(): Promise<void> {
+    return running().resume();
+  },
+
+  /**
+   * Take the machine state now, kept raw in the worker: cheap, so a lab pauses only for this;
+   * takeCapturedState() gzips and hands it over after the lab runs again.
+   */
+  async captureState(): Promise<void> {
+    captured = await running().saveState();
+  },
+
+  /** The state captured by captureState(), gzip'd; once. */
+  async takeCapturedState(): Promise<ArrayBuffer> {
+    const raw = captured;
+    captured = undefined;
+    if (!raw) throw new Error('no captured machine state to take');
+    const state = await gzip(raw);
+    return transfer(state, [state]);
   },
 
   /** The machine state now, gzip'd. */

@@ -15,6 +15,11 @@ export interface MachineOptions {
   onConsole?: (bytes: Uint8Array) => void;
 }
 
+/** v86's internal bus, which its typings leave out; frames to the NIC go through it. */
+interface V86Bus {
+  send(event: 'net0-receive', frame: Uint8Array): void;
+}
+
 /** Collects per-byte v86 events into batches delivered once per task. */
 class ByteBatcher {
   private _buf = new Uint8Array(4096);
@@ -48,6 +53,7 @@ export class GuestMachine {
   readonly agent: AgentClient;
   private _consoleListeners = new Set<(bytes: Uint8Array) => void>();
   private _agentListeners = new Set<(bytes: Uint8Array) => void>();
+  private _netListeners = new Set<(frame: Uint8Array) => void>();
 
   private constructor(
     private readonly _emulator: V86,
@@ -61,6 +67,8 @@ export class GuestMachine {
     const consoleBytes = new ByteBatcher((b) => this._consoleListeners.forEach((l) => l(b)));
     _emulator.add_listener('serial1-output-byte', (b) => agentBytes.push(b));
     _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
+    // The NE2K hands out a view of its own buffer: each listener gets a copy it may keep or transfer.
+    _emulator.add_listener('net0-send', (frame) => this._netListeners.forEach((l) => l(frame.slice())));
   }
 
   /** Cold boot from the image. Resolves once the emulator runs (not when the guest is up: see agent.ready()). */
@@ -87,6 +95,10 @@ export class GuestMachine {
       initrd: { buffer: image.initrd },
       cmdline: image.manifest.cmdline,
       uart1: true,
+      // eth0: an NE2K with no relay; frames go through onNetFrame/sendNetFrame (the lab's switch).
+      net_device: { type: 'ne2k' },
+      // A resumed host keeps the MAC its kernel knows (the lab sets one per host, see lab-network.ts).
+      preserve_mac_from_state_image: true,
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,
@@ -127,6 +139,26 @@ export class GuestMachine {
   /** Keyboard input for the console (ttyS0). */
   sendConsole(bytes: Uint8Array): void {
     this._emulator.serial_send_bytes(0, bytes);
+  }
+
+  /** Ethernet frames the guest sends on eth0; returns the unsubscribe function. */
+  onNetFrame(listener: (frame: Uint8Array) => void): () => void {
+    this._netListeners.add(listener);
+    return () => this._netListeners.delete(listener);
+  }
+
+  /** An Ethernet frame arriving on the guest's eth0. */
+  sendNetFrame(frame: Uint8Array): void {
+    (this._emulator as unknown as { bus: V86Bus }).bus.send('net0-receive', frame);
+  }
+
+  /** Stop the emulated CPU (timers and devices stand still) until resume(). */
+  pause(): Promise<void> {
+    return this._emulator.stop();
+  }
+
+  resume(): Promise<void> {
+    return this._emulator.run();
   }
 
   saveState(): Promise<ArrayBuffer> {

@@ -13,13 +13,32 @@ export interface VpsLabApi {
   vps(host?: string): Promise<VpsStatus[]>;
   /** How the first host came up: booted from the image, or resumed a saved post-boot state. */
   bootMode(): 'cold' | 'resumed';
+  /** Add a host to the lab (its own worker and tab, on the lab LAN); resolves with its name once its agent answers. */
+  addHost(): Promise<string>;
+  /** Show a host's tab (terminal and panel). */
+  select(host: string): void;
+  /** Save every host's state and the layout under `name` in this browser (all paused meanwhile). */
+  saveLab(name: string): Promise<void>;
+  /** Replace the lab by one saved with saveLab; resolves once every host is back on the LAN. */
+  loadLab(name: string): Promise<void>;
 }
 
 export interface AutomationDeps {
+  /** The first host's readiness (the lab may replace its hosts later). */
+  ready: Promise<void>;
   hosts(): LabHost[];
   bootMode(): 'cold' | 'resumed';
   /** Called for every command the API runs, so the command log shows it too. */
   onExec?(host: LabHost, cmd: string, result: ShellResult): void;
+  addHost(): Promise<string>;
+  select(host: string): void;
+  saveLab(name: string): Promise<void>;
+  loadLab(name: string): Promise<void>;
+}
+
+function checkName(what: string, name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') throw new Error(`vpsLab.${what}: the name must be a non-empty string`);
+  return name.trim();
 }
 
 export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
@@ -29,10 +48,9 @@ export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
     if (!host) throw new Error(`vpsLab: no host named "${name}" (hosts: ${all.map((h) => h.name).join(', ')})`);
     return host;
   };
-  const first = deps.hosts()[0];
-  if (!first) throw new Error('vpsLab: the lab has no host');
+  if (!deps.hosts()[0]) throw new Error('vpsLab: the lab has no host');
   return {
-    ready: first.ready,
+    ready: deps.ready,
     hosts: () => deps.hosts().map((h) => h.name),
     async exec(cmd, opts = {}) {
       if (typeof cmd !== 'string' || cmd.trim() === '') throw new Error('vpsLab.exec: cmd must be a non-empty string');
@@ -43,6 +61,10 @@ export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
     },
     vps: (name) => readVpsStatus(find(name)),
     bootMode: () => deps.bootMode(),
+    addHost: () => deps.addHost(),
+    select: (name) => deps.select(find(name).name),
+    saveLab: async (name) => deps.saveLab(checkName('saveLab', name)),
+    loadLab: async (name) => deps.loadLab(checkName('loadLab', name)),
   };
 }
 

@@ -1,5 +1,5 @@
 // The bridge that owns one emulator worker and presents it to the page as a LabHost.
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { EmulatorApi } from '../emulator/emulator.worker.ts';
 import { forgetBootStates, imageVersion, loadBootState, saveBootState } from './boot-cache.ts';
 import type { BootProgress, LabHost, ShellResult } from './host-types.ts';
@@ -7,6 +7,8 @@ import type { BootProgress, LabHost, ShellResult } from './host-types.ts';
 export interface WorkerHostOptions {
   /** Resume the post-boot state cached in IndexedDB, and cache one after a cold boot. */
   bootCache?: boolean;
+  /** Resume this gzip'd machine state (a saved lab's) instead of booting; wins over bootCache. */
+  state?: ArrayBuffer;
 }
 
 export class WorkerHost implements LabHost {
@@ -24,7 +26,8 @@ export class WorkerHost implements LabHost {
     private readonly _imageBase: URL,
     opts: WorkerHostOptions = {},
   ) {
-    this.ready = this._start(opts.bootCache ?? false).catch((e: unknown) => {
+    const start = opts.state ? this._boot(opts.state).then(() => this._freshPrompt()) : this._start(opts.bootCache ?? false);
+    this.ready = start.catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       this._setProgress({ stage: 'error', message });
       throw e instanceof Error ? e : new Error(message);
@@ -39,7 +42,7 @@ export class WorkerHost implements LabHost {
       try {
         await this._boot(saved);
         this.resumed = true;
-        this.sendConsole(new TextEncoder().encode('\r')); // a fresh prompt for the fresh terminal
+        this._freshPrompt();
         return;
       } catch {
         // A state that does not resume (damaged, or from another emulator build): drop it, boot cold.
@@ -49,6 +52,11 @@ export class WorkerHost implements LabHost {
     }
     await this._boot(undefined, version !== undefined);
     if (version) void this._cacheBootState(version);
+  }
+
+  /** A fresh prompt for the fresh terminal of a resumed machine. */
+  private _freshPrompt(): void {
+    this.sendConsole(new TextEncoder().encode('\r'));
   }
 
   private _boot(saved: ArrayBuffer | undefined, captureBootState = false): Promise<void> {
@@ -116,6 +124,33 @@ export class WorkerHost implements LabHost {
   async saveState(): Promise<ArrayBuffer> {
     await this.ready;
     return this._api.saveState();
+  }
+
+  /** Plug the guest's eth0 into a switch port's other end (see EmulatorApi.attachNet). */
+  async attachNet(port: MessagePort): Promise<void> {
+    await this.ready;
+    await this._api.attachNet(transfer(port, [port]));
+  }
+
+  /** Take the machine state now, held raw in the worker until takeCapturedState() (gzip'd then). */
+  async captureState(): Promise<void> {
+    await this.ready;
+    await this._api.captureState();
+  }
+
+  async takeCapturedState(): Promise<ArrayBuffer> {
+    await this.ready;
+    return this._api.takeCapturedState();
+  }
+
+  async pause(): Promise<void> {
+    await this.ready;
+    await this._api.pause();
+  }
+
+  async resume(): Promise<void> {
+    await this.ready;
+    await this._api.resume();
   }
 
   dispose(): void {

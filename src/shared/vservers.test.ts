@@ -63,7 +63,112 @@ Incoming traffic: 0
 Outgoing traffic: 0
 `;
 
+// Captured from vps.ko 0.2.0 in the guest: a VPS with limits (disk image, shaped eth0), and the
+// whole system (context 1: no limits, every figure a sum).
+const REAL_VPS = `vserver id: 5
+nodename: lab5
+domainname: (none)
+flags: LOCK NPROC PRIVATE
+init pid: 37
+CapBset: 00000000a80425fb
+Process Limit: 32
+Process Count: 1
+tasks: 37
+Memory Limit: 65536 kB
+Used memory: 2324 kB
+Max total memory: 4648 kB
+Context RSS limit: 24576 kB
+Context RSS: 96 kB
+Max RSS memory: 268 kB
+Disk Limit: 7931 kB
+Used disk memory: 16 kB
+Files limit: 64
+Used files: 3
+TCP sockets limit: 8
+Established sockets: 0
+eth0(vps5): 1000000: 10.0.5.1/24;
+Incoming traffic: 266
+Outgoing traffic: 266
+`;
+
+const REAL_ALL = `vserver id: 1
+nodename: vpslab
+domainname: (none)
+flags: (none)
+init pid: 1
+CapBset: 000001ffffffffff
+Process Limit: unlimited
+Process Count: 33
+tasks: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 21 22 23 24 27 28 29 30 34 35 37 40 42 43
+Memory Limit: unlimited
+Used memory: 16824 kB
+Max total memory: 16824 kB
+Context RSS limit: unlimited
+Context RSS: 9624 kB
+Max RSS memory: 9624 kB
+Disk Limit: unlimited
+Used disk memory: 3424 kB
+Files limit: unlimited
+Used files: 31
+TCP sockets limit: unlimited
+Established sockets: 0
+Incoming traffic: 888
+Outgoing traffic: 888
+`;
+
 describe('parseVserver', () => {
+  it('reads real module output with every limit and figure', () => {
+    expect(parseVserver(REAL_VPS)).toEqual({
+      id: 5,
+      nodename: 'lab5',
+      domainname: '(none)',
+      flags: ['LOCK', 'NPROC', 'PRIVATE'],
+      initPid: 37,
+      capBset: 0xa80425fbn,
+      processLimit: 32,
+      processCount: 1,
+      tasks: [37],
+      memoryLimitKb: 65536,
+      usedMemoryKb: 2324,
+      maxTotalMemoryKb: 4648,
+      contextRssLimitKb: 24576,
+      contextRssKb: 96,
+      maxRssMemoryKb: 268,
+      diskLimitKb: 7931,
+      usedDiskKb: 16,
+      filesLimit: 64,
+      usedFiles: 3,
+      tcpSocketsLimit: 8,
+      establishedSockets: 0,
+      interfaces: [{ vdev: 'eth0', hdev: 'vps5', speed: 1000000, addrs: ['10.0.5.1/24'] }],
+      incoming: 266,
+      outgoing: 266,
+      extra: {},
+    });
+    const all = parseVserver(REAL_ALL);
+    expect(all).toMatchObject({
+      id: 1,
+      flags: [],
+      processLimit: 'unlimited',
+      memoryLimitKb: 'unlimited',
+      contextRssLimitKb: 'unlimited',
+      diskLimitKb: 'unlimited',
+      filesLimit: 'unlimited',
+      tcpSocketsLimit: 'unlimited',
+      usedDiskKb: 3424,
+      usedFiles: 31,
+      processCount: 33,
+    });
+    expect(all.interfaces).toEqual([]);
+    expect(all.extra).toEqual({});
+  });
+
+  it('rejects a broken limit value', () => {
+    expect(() => parseVserver(REAL_VPS.replace('Files limit: 64', 'Files limit: many'))).toThrow('"Files limit": expected a whole number, got "many"');
+    expect(() => parseVserver(REAL_VPS.replace('Disk Limit: 7931 kB', 'Disk Limit: -1 kB'))).toThrow('"Disk Limit": expected a size');
+    expect(() => parseVserver(REAL_VPS.replace('Max RSS memory: 268 kB', 'Max RSS memory: unlimited'))).toThrow('"Max RSS memory": expected a size');
+  });
+
   it('reads real module output', () => {
     const v = parseVserver(REAL_HOST);
     expect(v).toMatchObject({ id: 0, nodename: 'vpslab', flags: [], initPid: 1, capBset: 0x1ffffffffffn, processCount: 27 });

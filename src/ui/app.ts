@@ -1,9 +1,13 @@
-// The page around one lab host: header, terminal with its boot overlay, and the control panel.
-import type { LabHost } from '../lab/host-types.ts';
+// The page around the lab: header with host tabs and lab actions, one terminal per host with its
+// boot overlay, and the control panel of the selected host.
+import type { PageLab } from '../lab/page-lab.ts';
+import type { WorkerHost } from '../lab/worker-host.ts';
 import { BootProgressView } from './boot-progress.ts';
 import { describeBoot } from './boot-progress-text.ts';
 import { CommandLog } from './command-log.ts';
 import { el, setText, utf8 } from './dom.ts';
+import { HostTabs } from './host-tabs.ts';
+import { LabActions } from './lab-actions.ts';
 import { NewVpsForm } from './new-vps-form.ts';
 import './styles.css';
 import { syncGuestWinsize } from './guest-winsize.ts';
@@ -12,11 +16,9 @@ import { VpsPanel } from './vps-panel.ts';
 import { shellCommand } from './vpsctl-command.ts';
 
 export interface AppHandle {
-  readonly terminalView: TerminalView;
-  readonly boot: BootProgressView;
-  readonly panel: VpsPanel;
-  readonly form: NewVpsForm;
   readonly log: CommandLog;
+  /** The selected host's terminal. */
+  terminalView(): TerminalView | undefined;
   dispose(): void;
 }
 
@@ -41,10 +43,44 @@ function coldBootButton(onColdBoot: () => void): HTMLButtonElement {
   return b;
 }
 
-export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = {}): AppHandle {
+/** One host's console pane: its terminal, boot overlay and terminal-size sync. */
+class HostPane {
+  readonly element: HTMLElement;
+  readonly terminal: TerminalView;
+  private readonly _boot: BootProgressView;
+  private readonly _winsize: { dispose(): void };
+
+  constructor(parent: HTMLElement, readonly host: WorkerHost, onRetry?: () => void) {
+    this.element = el('div', { class: 'host-pane', role: 'tabpanel', id: `pane-${host.name}`, 'aria-label': `Console of ${host.name}` });
+    parent.append(this.element);
+    this.terminal = new TerminalView(this.element, host);
+    this._winsize = syncGuestWinsize(this.terminal.terminal, host);
+    this._boot = new BootProgressView(host, onRetry);
+    this.element.append(this._boot.element);
+  }
+
+  show(visible: boolean): void {
+    this.element.hidden = !visible;
+    // Scenarios find the visible console as "terminal" (one host or many).
+    this.terminal.element.dataset.testid = visible ? 'terminal' : `terminal-${this.host.name}`;
+    if (visible) this.terminal.fit();
+  }
+
+  dispose(): void {
+    this._winsize.dispose();
+    this._boot.dispose();
+    this.terminal.dispose();
+    this.element.remove();
+  }
+}
+
+export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {}): AppHandle {
   const status = el('span', { class: 'app-status', role: 'status' });
-  const terminalArea = el('section', { class: 'terminal-area', 'aria-label': `Console of ${host.name}` });
+  const terminalArea = el('section', { class: 'terminal-area', 'aria-label': 'Consoles' });
   const side = el('aside', { class: 'side-panel', 'aria-label': 'Control panel' });
+  const log = new CommandLog();
+  const tabs = new HostTabs(lab, log);
+  const actions = new LabActions(lab, log);
   const shell = el(
     'div',
     { class: 'app' },
@@ -52,7 +88,7 @@ export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = 
       'header',
       { class: 'app-header' },
       el('h1', {}, 'VPS Lab'),
-      el('span', { class: 'host-chip', title: 'emulated host' }, host.name),
+      tabs.element,
       status,
       ...(opts.onColdBoot ? [coldBootButton(opts.onColdBoot)] : []),
     ),
@@ -60,53 +96,74 @@ export function mountApp(root: HTMLElement, host: LabHost, opts: MountOptions = 
   );
   root.replaceChildren(shell);
 
-  const log = new CommandLog();
-  const terminalView = new TerminalView(terminalArea, host);
-  const winsize = syncGuestWinsize(terminalView.terminal, host);
-  const boot = new BootProgressView(host, opts.onRetry);
-  terminalArea.append(boot.element);
-
-  const panel = new VpsPanel(host, log, {
-    openShell(id) {
-      const cmd = shellCommand(id);
-      log.appendTyped(cmd);
-      host.sendConsole(utf8.encode(`${cmd}\r`));
-      terminalView.focus();
-    },
-  });
-  const form = new NewVpsForm(host, log, { onCreated: () => panel.refresh() });
-  side.append(panel.element, form.element, log.element);
+  const panes = new Map<WorkerHost, HostPane>();
+  let panel: VpsPanel | undefined;
+  let form: NewVpsForm | undefined;
+  let shown: WorkerHost | undefined;
+  let offProgress = (): void => {};
 
   const showStage = (): void => {
-    const p = host.progress;
+    const p = lab.selected.progress;
     const view = describeBoot(p);
     shell.dataset.stage = p.stage;
     setText(status, view.done ? 'Running' : view.failed ? 'Failed to start' : view.text);
     terminalArea.setAttribute('aria-busy', String(!view.done && !view.failed));
   };
-  showStage();
-  const offProgress = host.onProgress(showStage);
-  // Ready: the shell is there, so put the keyboard on it unless the user is busy elsewhere.
-  host.ready.then(
-    () => {
-      if (document.activeElement === null || document.activeElement === document.body) terminalView.focus();
-    },
-    () => {},
-  );
+
+  const sync = (): void => {
+    const hosts = lab.hosts;
+    for (const [host, pane] of panes) {
+      if (!hosts.includes(host)) {
+        pane.dispose();
+        panes.delete(host);
+      }
+    }
+    for (const host of hosts) if (!panes.has(host)) panes.set(host, new HostPane(terminalArea, host, opts.onRetry));
+    const selected = lab.selected;
+    panes.forEach((pane, host) => pane.show(host === selected));
+    tabs.update();
+    if (shown === selected) return;
+    shown = selected;
+    panel?.dispose();
+    form?.dispose();
+    const pane = panes.get(selected)!;
+    panel = new VpsPanel(selected, log, {
+      openShell(id) {
+        const cmd = shellCommand(id);
+        log.appendTyped(cmd);
+        selected.sendConsole(utf8.encode(`${cmd}\r`));
+        pane.terminal.focus();
+      },
+    });
+    const p = panel;
+    form = new NewVpsForm(selected, log, { onCreated: () => p.refresh() });
+    side.replaceChildren(actions.element, panel.element, form.element, log.element);
+    offProgress();
+    offProgress = selected.onProgress(showStage);
+    showStage();
+    // Ready: the shell is there, so put the keyboard on it unless the user is busy elsewhere.
+    selected.ready.then(
+      () => {
+        if (shown !== selected) return;
+        if (document.activeElement === null || document.activeElement === document.body) pane.terminal.focus();
+      },
+      () => {},
+    );
+  };
+  sync();
+  const offChange = lab.onChange(sync);
 
   return {
-    terminalView,
-    boot,
-    panel,
-    form,
     log,
+    terminalView: () => (shown ? panes.get(shown)?.terminal : undefined),
     dispose() {
+      offChange();
       offProgress();
-      winsize.dispose();
-      panel.dispose();
-      form.dispose();
-      boot.dispose();
-      terminalView.dispose();
+      panel?.dispose();
+      form?.dispose();
+      panes.forEach((p) => p.dispose());
+      tabs.dispose();
+      actions.dispose();
       log.dispose();
       shell.remove();
     },

@@ -1,7 +1,7 @@
-// The page entry: one lab host in a worker, the app around it, and window.vpsLab.
+// The page entry: the lab (host1 first, more on demand), the app around it, and window.vpsLab.
 import { createAutomationApi } from '../lab/automation-api.ts';
 import { forgetBootStates } from '../lab/boot-cache.ts';
-import { WorkerHost } from '../lab/worker-host.ts';
+import { PageLab } from '../lab/page-lab.ts';
 import { mountApp } from './app.ts';
 
 function showFatal(root: HTMLElement, message: string): void {
@@ -27,17 +27,34 @@ function main(): void {
   }
   // ?cold (or the Cold boot button) boots from the image even when a saved post-boot state exists.
   const cold = new URLSearchParams(location.search).has('cold');
-  const host = new WorkerHost('host1', new URL('images/', document.baseURI), { bootCache: !cold });
-  const app = mountApp(root, host, {
+  const lab = new PageLab(new URL('images/', document.baseURI), !cold);
+  const first = lab.hosts[0]!;
+  const app = mountApp(root, lab, {
     onColdBoot: () => {
       const reload = (): void => location.replace(location.pathname);
       forgetBootStates().then(reload, reload);
     },
   });
+  const logLab = (what: string, detail: string): void => app.log.append(`# lab: ${what}`, { code: 0, stdout: detail, stderr: '' });
   window.vpsLab = createAutomationApi({
-    hosts: () => [host],
-    bootMode: () => (host.resumed ? 'resumed' : 'cold'),
+    ready: first.ready,
+    hosts: () => lab.hosts,
+    bootMode: () => (first.resumed ? 'resumed' : 'cold'),
     onExec: (_host, cmd, result) => app.log.append(cmd, result),
+    async addHost() {
+      const h = await lab.addHost();
+      logLab(`added ${h.name}`, `${h.name} is up`);
+      return h.name;
+    },
+    async saveLab(name) {
+      const size = await lab.save(name);
+      logLab(`save "${name}"`, `saved ${lab.hosts.length} hosts, ${size} bytes`);
+    },
+    async loadLab(name) {
+      await lab.load(name);
+      logLab(`load "${name}"`, `resumed ${lab.hosts.length} hosts`);
+    },
+    select: (name) => lab.select(name),
   });
 }
 

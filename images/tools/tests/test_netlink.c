@@ -299,6 +299,38 @@ static void test_peer_side(void)
 	udp_round_trip();
 }
 
+/* netspeed's shaper: a TBF qdisc at the root of a link, replaced and removed. */
+static void test_shaping(void)
+{
+	struct vps_err err;
+	int r;
+
+	r = nl_tbf_set("vh0", 125000, 250000, &err);
+	if (r < 0 && err.errnum == ENOENT) {
+		printf("skip shaping: this kernel has no tbf qdisc (%s)\n", err.msg);
+		return;
+	}
+	expect_ok("shape vh0 at 1 Mbit/s with 2 Mbit/s bursts", r, &err);
+	r = nl_tbf_set("vh0", 625000, 0, &err);
+	expect_ok("reshape vh0 at 5 Mbit/s, no bursts", r, &err);
+	r = nl_tbf_set("vh0", 0, 0, &err);
+	expect_err("refuse a zero rate", r, &err, "shape link vh0: rate 0 B/s, peak 0 B/s: Invalid argument", EINVAL);
+	r = nl_tbf_set("vh0", 1000, 1000, &err);
+	expect_err("refuse a peak not above the rate", r, &err, "shape link vh0: rate 1000 B/s, peak 1000 B/s: Invalid argument",
+		   EINVAL);
+	r = nl_tbf_set("nosuch0", 1000, 0, &err);
+	expect_err("refuse a missing link", r, &err, "shape link nosuch0: No such device", ENODEV);
+	r = nl_tbf_set("bad/name", 1000, 0, &err);
+	expect_err("refuse a bad link name", r, &err,
+		   "shape link: interface name \"bad/name\" is not 1 to 15 characters without '/', ':' or spaces", EINVAL);
+	r = nl_qdisc_root_del("vh0", &err);
+	expect_ok("unshape vh0", r, &err);
+	r = nl_qdisc_root_del("vh0", &err);
+	expect_ok("unshape vh0 again (nothing there)", r, &err);
+	r = nl_qdisc_root_del("nosuch0", &err);
+	expect_err("unshape a missing link", r, &err, "unshape link nosuch0: No such device", ENODEV);
+}
+
 static void test_delete(void)
 {
 	struct vps_err err;
@@ -368,6 +400,7 @@ int main(void)
 	test_addresses();
 	test_routes();
 	test_peer_side();
+	test_shaping();
 	test_delete();
 
 	close(hold[1]);

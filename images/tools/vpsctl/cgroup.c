@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "devices.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -96,6 +97,10 @@ int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 	if (vps_cgroup_apply_limits(cfg, err) < 0) {
 		rmdir(path);
 		return vps_error_wrap(err, "set limits of VPS %u", cfg->id);
+	}
+	if (vps_devices_restrict(cfg->id, err) < 0) {
+		rmdir(path);
+		return -1;
 	}
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {

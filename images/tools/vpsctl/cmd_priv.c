@@ -9,7 +9,7 @@
 #include "runtime.h"
 #include "util.h"
 
-#define DROP_WAIT_MS 2000
+#define DROP_WAIT_MS 5000
 
 /* Processes of the VPS that still hold any of caps in their bounding set. */
 static int holding(unsigned int id, uint64_t caps)
@@ -86,7 +86,9 @@ int cmd_priv(int argc, char **argv)
 		cfg.priv_allow |= mask & ~vps_caps_default();
 	}
 	vps_caps_format(mask, names, sizeof(names));
-	if (deny && live && (mask & running) && deny_live(id, mask & running, &err) < 0) {
+	/* a frozen task runs its task_work when it thaws: nothing to wait for until then */
+	if (deny && live && (mask & running) &&
+	    (rt.state == VPS_SUSPENDED ? vps_module_capdrop(id, mask & running, &err) : deny_live(id, mask & running, &err)) < 0) {
 		vps_error_wrap(&err, "priv VPS %u", id);
 		return fail(&err);
 	}
@@ -96,6 +98,8 @@ int cmd_priv(int argc, char **argv)
 	}
 	if (!live) {
 		printf("VPS %u: %s %s: saved (VPS %u is stopped: it applies at start)\n", id, argv[2], names, id);
+	} else if (deny && rt.state == VPS_SUSPENDED) {
+		printf("VPS %u: deny %s: saved; every process drops them when VPS %u resumes\n", id, names, id);
 	} else if (deny) {
 		printf("VPS %u: deny %s: dropped from every running process and saved\n", id, names);
 	} else if (mask & ~running) {

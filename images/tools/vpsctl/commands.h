@@ -18,6 +18,11 @@ int cmd_execin(int argc, char **argv);
 int cmd_execwt(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
+int cmd_suspend(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_showdump(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* "vpsctl: <msg>" on stderr; returns the exit code 1. */

@@ -25,6 +25,11 @@ static const struct command {
 	{ "create", cmd_create, "create <id> [--name N] [--ip LIST] [--limits LIST] [--init CMD] [--fsroot P] "
 				"[--fsroot-priv P] [--priv-allow CAPS] [--priv-nosys CAPS]", "write /etc/vps/vps_<id>.conf" },
 	{ "destroy", cmd_destroy, "destroy <id>", "delete a stopped VPS: its config and private files" },
+	{ "suspend", cmd_suspend, "suspend <id>", "freeze every process of a running VPS (cgroup.freeze)" },
+	{ "resume", cmd_resume, "resume <id>", "thaw a suspended VPS" },
+	{ "snapshot", cmd_snapshot, "snapshot <id> <file|->", "save a VPS's config and private files (a running VPS is frozen meanwhile)" },
+	{ "restore", cmd_restore, "restore <id> <file|->", "recreate a VPS from a snapshot under <id>; processes start from INIT" },
+	{ "showdump", cmd_showdump, "showdump <file|->", "verify a snapshot and show what it holds" },
 	{ "help", cmd_help, "help [command]", "show this help" },
 };
 

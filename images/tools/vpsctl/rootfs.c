@@ -123,11 +123,41 @@ static int populate_dev(struct vps_err *err)
 	return 0;
 }
 
+/* Is a a path equal to b, or above or below it? */
+static int on_path(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+
+	return !strncmp(a, b, n) && (la == lb || (la < lb ? b[n] == '/' || n == 1 : a[n] == '/'));
+}
+
+/* The new mount namespace started as a copy of the host's: every host mount, other VPS roots and
+ * their disk images among them. Detach all but the path to our own root, so this namespace holds
+ * nothing of the host (a copy would also keep another VPS's disk mounted after it stopped). */
+static int detach_host_mounts(const struct vps_config *cfg, struct vps_err *err)
+{
+	char line[4096], points[256][PATH_MAX / 16];
+	int n = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return vps_error(err, errno, "read the mounts of VPS %u", cfg->id);
+	while (fgets(line, sizeof(line), f) && n < 256)
+		if (sscanf(line, "%*d %*d %*s %*s %255s", points[n]) == 1 && !on_path(points[n], cfg->fsroot))
+			n++;
+	fclose(f);
+	while (n-- > 0)	/* children before parents; a parent's detach may have taken them already */
+		umount2(points[n], MNT_DETACH);
+	return 0;
+}
+
 int vps_rootfs_enter(const struct vps_config *cfg, struct vps_err *err)
 {
 	/* Nothing we mount from here on may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return vps_error(err, errno, "make the mounts of VPS %u private", cfg->id);
+	if (detach_host_mounts(cfg, err) < 0)
+		return -1;
 	/* The host root is the initial rootfs, which pivot_root refuses. So, as switch_root does: move
 	 * the VPS root over "/" of this private namespace and chroot into it. Everything of the host is
 	 * then under that mount, unreachable: ".." at the namespace root follows the mount back into the

@@ -1,5 +1,6 @@
-/* vpstest connflood IPV4 PORT [--hold]: open TCP connections to IPV4:PORT and keep them, until
- * connect() fails; print "connflood <n> <ERRNO>". A SYN that gets no answer fails after 5 s. */
+/* vpstest connflood IPV4 PORT [MAX] [--hold]: open TCP connections to IPV4:PORT and keep them,
+ * until connect() fails (or MAX are open); print "connflood <n> <ERRNO>" ("OK" when MAX were
+ * reached). A SYN that gets no answer fails after 5 s. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,17 +16,18 @@ int vpstest_connflood(int argc, char **argv)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	struct timeval tv = { 5, 0 };
-	int hold = argc == 4 && !strcmp(argv[3], "--hold");
+	int hold = argc > 3 && !strcmp(argv[argc - 1], "--hold");
 	long port = argc >= 3 ? vpstest_count(argv[2]) : -1, n = 0;
+	long max = argc - hold == 4 ? vpstest_count(argv[3]) : CONNFLOOD_MAX;
 	int e = 0;
 
-	if (argc < 3 || argc > 4 || (argc == 4 && !hold) || port < 1 || port > 65535 ||
+	if (argc < 3 || argc - hold > 4 || max < 0 || port < 1 || port > 65535 ||
 	    inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
-		fprintf(stderr, "usage: vpstest connflood IPV4 PORT [--hold]\n");
+		fprintf(stderr, "usage: vpstest connflood IPV4 PORT [MAX] [--hold]\n");
 		return 2;
 	}
 	to.sin_port = htons((unsigned short)port);
-	while (n < CONNFLOOD_MAX) {
+	while (n < max) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 		if (fd < 0) {
@@ -42,5 +44,5 @@ int vpstest_connflood(int argc, char **argv)
 	printf("connflood %ld %s\n", n, vpstest_errname(e));
 	if (hold)
 		vpstest_hold();
-	return e ? 0 : 1;
+	return e || n == max ? 0 : 1;
 }

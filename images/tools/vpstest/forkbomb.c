@@ -1,14 +1,33 @@
 /* vpstest forkbomb [--hold]: fork children that only wait, until fork is refused, and print
- * "forked <n> <ERRNO>". The children die with their parent (PR_SET_PDEATHSIG). */
+ * "forked <n> <ERRNO>". With --hold it keeps trying (every 20 ms) and keeps whatever it gets.
+ * The children die with their parent (PR_SET_PDEATHSIG). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 #include "vpstest.h"
 
 #define FORKBOMB_MAX 100000
+
+/* One child that waits until its parent dies; the fork's errno, or 0. */
+static int spawn(pid_t parent)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	return 0;
+}
 
 int vpstest_forkbomb(int argc, char **argv)
 {
@@ -22,24 +41,16 @@ int vpstest_forkbomb(int argc, char **argv)
 		return 2;
 	}
 	fflush(stdout);
-	while (n < FORKBOMB_MAX) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			e = errno;
-			break;
-		}
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != parent)
-				_exit(0);
-			for (;;)
-				pause();
-		}
+	while (n < FORKBOMB_MAX && !(e = spawn(parent)))
 		n++;
-	}
 	printf("forked %ld %s\n", n, vpstest_errname(e));
-	if (hold)
-		vpstest_hold();
+	fflush(stdout);
+	while (hold) {
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&tick, NULL);
+		while (!spawn(parent))
+			;
+	}
 	return e ? 0 : 1;
 }
