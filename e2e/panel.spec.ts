@@ -29,6 +29,14 @@ test('boot, shell, create and run VPS 5 from the panel, open its shell, stop it,
   await expect(page.getByTestId('command-log')).toContainText("vpsctl create 5 --name 'lab5' --ip '10.0.5.1/24' --limits 'procs:32:32'");
   await expect(page.getByTestId('command-log')).toContainText('vpsctl start 5');
 
+  await card.getByTestId('vps-suspend').click();
+  await expect(card).toHaveAttribute('data-state', 'suspended');
+  await expect(card.getByTestId('vps-shell')).toBeDisabled();
+  await card.getByTestId('vps-resume').click();
+  await expect(card).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('command-log')).toContainText('vpsctl suspend 5');
+  await expect(page.getByTestId('command-log')).toContainText('vpsctl resume 5');
+
   await card.getByTestId('vps-shell').click();
   await expectTerminalLine(page, /^lab5:\/# ?$/);
   await typeInTerminal(page, 'hostname; exit\n');

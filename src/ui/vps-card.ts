@@ -5,7 +5,7 @@ import { SampleHistory } from './sample-history.ts';
 import { SparklineView } from './sparkline-view.ts';
 import { availableActions, vpsFigures, vpsTraffic, type Figure, type FigureKey } from './vps-figures.ts';
 
-export type CardAction = 'start' | 'stop' | 'destroy' | 'shell';
+export type CardAction = 'start' | 'stop' | 'suspend' | 'resume' | 'destroy' | 'shell';
 
 /** Each resolves when its action is over (the card stays busy until then). */
 export type CardActions = Record<CardAction, (id: number) => Promise<void>>;
@@ -13,6 +13,8 @@ export type CardActions = Record<CardAction, (id: number) => Promise<void>>;
 const BUTTONS: { action: CardAction; label: string; busy: string; kind: string }[] = [
   { action: 'start', label: 'Start', busy: 'Starting…', kind: 'primary' },
   { action: 'stop', label: 'Stop', busy: 'Stopping…', kind: '' },
+  { action: 'suspend', label: 'Suspend', busy: 'Suspending…', kind: '' },
+  { action: 'resume', label: 'Resume', busy: 'Resuming…', kind: '' },
   { action: 'shell', label: 'Open shell', busy: 'Opening…', kind: '' },
   { action: 'destroy', label: 'Destroy', busy: 'Destroying…', kind: 'danger' },
 ];
@@ -202,6 +204,8 @@ export class VpsCard {
     for (const b of BUTTONS) {
       const button = this._buttons.get(b.action)!;
       button.disabled = !can[b.action];
+      // Suspend and Resume share a place: only the one that fits the state shows.
+      button.hidden = (b.action === 'resume' && this._state !== 'suspended') || (b.action === 'suspend' && this._state === 'suspended');
       setText(button, this._busy === b.action ? b.busy : b.label);
       setAttr(button, 'aria-busy', this._busy === b.action ? 'true' : null);
     }

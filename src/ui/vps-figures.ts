@@ -66,6 +66,8 @@ export interface ActionAvailability {
   stop: boolean;
   destroy: boolean;
   shell: boolean;
+  suspend: boolean;
+  resume: boolean;
 }
 
 export function availableActions(state: VpsStatus['state'], busy: boolean): ActionAvailability {
@@ -75,5 +77,7 @@ export function availableActions(state: VpsStatus['state'], busy: boolean): Acti
     stop: free && state !== 'stopped',
     destroy: free && state === 'stopped',
     shell: free && state === 'running',
+    suspend: free && state === 'running',
+    resume: free && state === 'suspended',
   };
 }

@@ -5,7 +5,7 @@ import type { CommandSink } from './run-logged.ts';
 import { runLogged } from './run-logged.ts';
 import { el, setText, uid } from './dom.ts';
 import { VpsCard, type CardActions } from './vps-card.ts';
-import { destroyCommand, startCommand, stopCommand } from './vpsctl-command.ts';
+import { destroyCommand, resumeCommand, startCommand, stopCommand, suspendCommand } from './vpsctl-command.ts';
 
 export interface VpsPanelOptions {
   /** Types `vpsctl shell <id>` into the terminal and focuses it. */
@@ -44,6 +44,8 @@ export class VpsPanel {
     this._actions = {
       start: act(startCommand),
       stop: act(stopCommand),
+      suspend: act(suspendCommand),
+      resume: act(resumeCommand),
       destroy: act(destroyCommand),
       shell: async (id) => opts.openShell(id),
     };

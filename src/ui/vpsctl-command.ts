@@ -13,6 +13,8 @@ function vpsId(id: number): string {
 export const startCommand = (id: number): string => `vpsctl start ${vpsId(id)}`;
 export const stopCommand = (id: number): string => `vpsctl stop ${vpsId(id)}`;
 export const destroyCommand = (id: number): string => `vpsctl destroy ${vpsId(id)}`;
+export const suspendCommand = (id: number): string => `vpsctl suspend ${vpsId(id)}`;
+export const resumeCommand = (id: number): string => `vpsctl resume ${vpsId(id)}`;
 export const shellCommand = (id: number): string => `vpsctl shell ${vpsId(id)}`;
 export const LIST_JSON_COMMAND = 'vpsctl --json list';
 
