@@ -1,6 +1,6 @@
 // A guest restored from the post-boot state, for one test: run shell commands as root in the host context.
 import { readFile } from 'node:fs/promises';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
 import { loadImageFromDisk, restoreNodeMachine } from '../../src/runner/node-host.ts';
 
@@ -54,4 +54,10 @@ export async function startGuest(): Promise<Guest> {
     },
     close: () => machine.destroy(),
   };
+}
+
+/** Asserts that a command's stderr is exactly one line (the tools' error contract); returns it trimmed. */
+export function oneLine(stderr: string): string {
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  return stderr.trim();
 }

@@ -2,15 +2,11 @@
 // `vpsctl limit` (all or nothing), shown in /proc/vservers; bad input gets one clear line.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseVserver } from '../../src/shared/vservers.ts';
-import { startGuest, type Guest } from './guest.ts';
+import { oneLine, startGuest, type Guest } from './guest.ts';
 import { vserver } from './limits-helpers.ts';
 
 const ALL = 'procs:32:32,threads:40:48,phys:20M:24M,virt:48M:64M,pctcpu:30:50,blockio:1M:2M,disk:6M:8M,files:48:64,tcpsock:6:8,netspeed:1m:2m';
 
-function oneLine(stderr: string): string {
-  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-  return stderr.trim();
-}
 
 describe('limits', () => {
   let g: Guest;

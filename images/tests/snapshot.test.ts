@@ -1,12 +1,8 @@
 // vpsctl suspend/resume (cgroup.freeze) and snapshot/restore/showdump: a VPS's config and private
 // files in one checksummed file, restored under a new id; every bad file refused, nothing left behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
+import { oneLine, startGuest, type Guest } from './guest.ts';
 
-function oneLine(stderr: string): string {
-  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-  return stderr.trim();
-}
 
 /** usage_usec of a VPS's cgroup. */
 async function cpuUsec(g: Guest, id: number): Promise<number> {

@@ -1,11 +1,7 @@
 // Bad input gets one clear line and a non-zero exit, and leaves nothing half-made.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
+import { oneLine, startGuest, type Guest } from './guest.ts';
 
-function oneLine(stderr: string): string {
-  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-  return stderr.trim();
-}
 
 describe('vpsctl errors', () => {
   let g: Guest;

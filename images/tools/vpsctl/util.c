@@ -110,9 +110,25 @@ int rm_rf(const char *path, struct vps_err *err)
 	return 0;
 }
 
-int run_shell(const char *what, const char *cmd, char *const extra_env[], struct vps_err *err)
+/* Wait for a child that runs `prog` for `what`; 0 only if it exited 0 (127: could not be run). */
+static int wait_child(pid_t pid, const char *what, const char *prog, struct vps_err *err)
 {
 	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return vps_error(err, errno, "wait for %s", what);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return vps_error(err, 0, "%s: cannot run `%s`", what, prog);
+	if (WIFEXITED(status))
+		return vps_error(err, 0, "%s: `%s` failed with exit code %d", what, prog, WEXITSTATUS(status));
+	return vps_error(err, 0, "%s: `%s` killed by signal %d", what, prog, WTERMSIG(status));
+}
+
+int run_shell(const char *what, const char *cmd, char *const extra_env[], struct vps_err *err)
+{
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -123,14 +139,7 @@ int run_shell(const char *what, const char *cmd, char *const extra_env[], struct
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return vps_error(err, errno, "wait for %s", what);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		return vps_error(err, 0, "%s `%s` failed with exit code %d", what, cmd, WEXITSTATUS(status));
-	return vps_error(err, 0, "%s `%s` killed by signal %d", what, cmd, WTERMSIG(status));
+	return wait_child(pid, what, cmd, err);
 }
 
 int is_mountpoint(const char *path)
@@ -151,7 +160,6 @@ int is_mountpoint(const char *path)
 
 int run_quiet(const char *what, char *const argv[], struct vps_err *err)
 {
-	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -166,16 +174,7 @@ int run_quiet(const char *what, char *const argv[], struct vps_err *err)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return vps_error(err, errno, "wait for %s", what);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return vps_error(err, 0, "%s: cannot run `%s`", what, argv[0]);
-	if (WIFEXITED(status))
-		return vps_error(err, 0, "%s: `%s` failed with exit code %d", what, argv[0], WEXITSTATUS(status));
-	return vps_error(err, 0, "%s: `%s` killed by signal %d", what, argv[0], WTERMSIG(status));
+	return wait_child(pid, what, argv[0], err);
 }
 
 long long now_ms(void)
