@@ -61,3 +61,20 @@ export function oneLine(stderr: string): string {
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   return stderr.trim();
 }
+
+/** Runs a shell command on a machine; throws with its stderr unless it exits 0; returns stdout. */
+export async function machineOk(m: GuestMachine, cmd: string): Promise<string> {
+  const r = await m.agent.execShell(cmd, { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new Error(`guest command failed (exit ${r.code}): ${cmd}\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** Polls a guest command until its output passes `accept` or `ms` pass (no fixed sleeps); returns the last output. */
+export async function until(m: GuestMachine, cmd: string, accept: (out: string) => boolean, ms = 10_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const out = (await m.agent.execShell(cmd)).stdout;
+    if (accept(out) || Date.now() > end) return out;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -3,13 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
 import { NodeLab } from '../../src/runner/node-lab.ts';
-import { restorePostBoot } from './guest.ts';
-
-async function ok(m: GuestMachine, cmd: string): Promise<string> {
-  const r = await m.agent.execShell(cmd, { timeoutMs: 30_000 });
-  if (r.code !== 0) throw new Error(`guest command failed (exit ${r.code}): ${cmd}\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+import { machineOk as ok, restorePostBoot, until } from './guest.ts';
 
 /** trafstat's "CONTEXT INCOMING OUTGOING" rows by context id (reading resets them). */
 async function trafstat(m: GuestMachine): Promise<Map<number, { incoming: number; outgoing: number }>> {
@@ -18,16 +12,6 @@ async function trafstat(m: GuestMachine): Promise<Map<number, { incoming: number
     const [id, incoming, outgoing] = r.trim().split(/\s+/).map(Number);
     return [id!, { incoming: incoming!, outgoing: outgoing! }];
   }));
-}
-
-/** Polls a guest command until its output passes `accept` (no fixed sleeps). */
-async function until(m: GuestMachine, cmd: string, accept: (out: string) => boolean, ms = 10_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const out = (await m.agent.execShell(cmd)).stdout;
-    if (accept(out) || Date.now() > end) return out;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('lab network', () => {

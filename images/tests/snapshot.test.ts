@@ -151,10 +151,10 @@ describe('snapshot, restore, showdump', () => {
     await g.ok('vpsctl execwt 4 true && vpsctl stop 4');
     let r = await g.sh('vpsctl restore 4 /tmp/s4');
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toBe('vpsctl: restore: VPS 4 already has a config /etc/vps/vps_4.conf (destroy it first)');
+    expect(oneLine(r.stderr)).toBe('vpsctl: restore VPS 4 from `/tmp/s4`: VPS 4 already has a config /etc/vps/vps_4.conf (destroy it first)');
     await g.ok('vpsctl start 3');
     r = await g.sh('vpsctl restore 3 /tmp/s4');
-    expect(oneLine(r.stderr)).toBe('vpsctl: restore: VPS 3 is running (stop and destroy it first)');
+    expect(oneLine(r.stderr)).toBe('vpsctl: restore VPS 3 from `/tmp/s4`: VPS 3 is running (stop and destroy it first)');
     r = await g.sh('vpsctl restore 9 /tmp/missing');
     expect(oneLine(r.stderr)).toMatch(/^vpsctl: restore: open `\/tmp\/missing`: No such file/);
     expect((await g.sh('vpsctl restore 9')).code).toBe(2);
@@ -162,7 +162,7 @@ describe('snapshot, restore, showdump', () => {
     await g.ok(`printf 'ROOT_MOUNT = "true"\\n' > /etc/vps/vps_11.conf`);
     r = await g.sh('vpsctl snapshot 11 /tmp/s11');
     expect(oneLine(r.stderr)).toBe(
-      'vpsctl: snapshot VPS 11: VPS 11 mounts its root with ROOT_MOUNT: only the default overlay can be saved',
+      'vpsctl: snapshot VPS 11 to `/tmp/s11`: VPS 11 mounts its root with ROOT_MOUNT: only the default overlay can be saved',
     );
     expect((await g.sh('test -e /tmp/s11')).code).not.toBe(0);
     expect(await leftovers(g, 9)).toBe('');

@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "commands.h"
+#include "lifecycle.h"
 #include "limits.h"
 #include "netlink.h"
 #include "rootfs.h"
@@ -257,35 +258,36 @@ fail:
 	return -1;
 }
 
+int vps_start(unsigned int id, const char *path, pid_t *init_pid, struct vps_config *cfg, struct vps_err *err)
+{
+	struct vps_runtime rt;
+
+	if (vps_load_config(id, path, cfg, err) < 0)
+		return -1;
+	cfg->id = id;
+	vps_runtime_read(id, &rt);
+	if (rt.state != VPS_STOPPED)
+		return vps_error(err, 0, "VPS %u is already %s (init pid %d)", id, vps_state_name(rt.state),
+				 (int)rt.init_pid);
+	/* Traces of a run whose init died on its own, or of a crashed start. */
+	if (vps_teardown(cfg, err) < 0)
+		return vps_error_wrap(err, "clean up an earlier run of VPS %u", id);
+	if (start_vps(cfg, init_pid, err) < 0)
+		return vps_error_wrap(err, "start VPS %u", id);
+	return 0;
+}
+
 int cmd_start(int argc, char **argv)
 {
 	struct vps_config cfg;
-	struct vps_runtime rt;
 	struct vps_err err = { 0 };
 	unsigned int id;
 	pid_t pid = 0;
 
 	if (argc < 2 || argc > 3)
 		return usage_error("start", "expects an id and optionally a config file");
-	if (vps_parse_id(argv[1], &id, &err) < 0)
+	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_start(id, argc == 3 ? argv[2] : NULL, &pid, &cfg, &err) < 0)
 		return fail(&err);
-	if (vps_load_config(id, argc == 3 ? argv[2] : NULL, &cfg, &err) < 0)
-		return fail(&err);
-	cfg.id = id;
-	vps_runtime_read(id, &rt);
-	if (rt.state != VPS_STOPPED) {
-		vps_error(&err, 0, "VPS %u is already %s (init pid %d)", id, vps_state_name(rt.state), (int)rt.init_pid);
-		return fail(&err);
-	}
-	/* Traces of a run whose init died on its own, or of a crashed start. */
-	if (vps_teardown(&cfg, &err) < 0) {
-		vps_error_wrap(&err, "clean up an earlier run of VPS %u", id);
-		return fail(&err);
-	}
-	if (start_vps(&cfg, &pid, &err) < 0) {
-		vps_error_wrap(&err, "start VPS %u", id);
-		return fail(&err);
-	}
 	printf("VPS %u (%s) started, init pid %d\n", id, cfg.name, (int)pid);
 	return 0;
 }

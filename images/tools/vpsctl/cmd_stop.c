@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cgroup.h"
 #include "commands.h"
+#include "lifecycle.h"
 #include "runtime.h"
 #include "teardown.h"
 #include "util.h"
@@ -43,7 +44,7 @@ static void terminate_services(unsigned int id, pid_t init_pid)
 	} while (others && now_ms() < deadline);
 }
 
-static int stop_one(unsigned int id, struct vps_err *err)
+int vps_stop_how(unsigned int id, int graceful, struct vps_err *err)
 {
 	struct vps_config cfg;
 	struct vps_runtime rt;
@@ -63,15 +64,21 @@ static int stop_one(unsigned int id, struct vps_err *err)
 			fprintf(stderr, "vpsctl: warning: %s\n", err->msg);
 	}
 	/* A frozen group cannot act on TERM; thaw it so INIT can shut down. */
-	if (rt.state == VPS_SUSPENDED) {
+	if (graceful && rt.state == VPS_SUSPENDED) {
 		char path[256];
 		snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.freeze", id);
 		write_file(path, "0", &ignored);
 	}
-	terminate_services(id, rt.init_pid);
+	if (graceful)
+		terminate_services(id, rt.init_pid);
 	if (vps_teardown(&cfg, err) < 0)
 		return vps_error_wrap(err, "stop VPS %u", id);
 	return 0;
+}
+
+int vps_stop(unsigned int id, struct vps_err *err)
+{
+	return vps_stop_how(id, 1, err);
 }
 
 static int stop_all(void)
@@ -93,7 +100,7 @@ static int stop_all(void)
 		vps_runtime_read((unsigned int)id, &rt);
 		if (rt.state == VPS_STOPPED)
 			continue;
-		if (stop_one((unsigned int)id, &err) < 0)
+		if (vps_stop((unsigned int)id, &err) < 0)
 			rc = fail(&err);
 		else
 			printf("VPS %lu stopped\n", id);
@@ -111,7 +118,7 @@ int cmd_stop(int argc, char **argv)
 		return stop_all();
 	if (argc != 2)
 		return usage_error("stop", "expects one id (or --all)");
-	if (vps_parse_id(argv[1], &id, &err) < 0 || stop_one(id, &err) < 0)
+	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_stop(id, &err) < 0)
 		return fail(&err);
 	printf("VPS %u stopped\n", id);
 	return 0;

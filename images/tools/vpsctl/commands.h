@@ -23,6 +23,8 @@ int cmd_resume(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_showdump(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_receive(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* "vpsctl: <msg>" on stderr; returns the exit code 1. */

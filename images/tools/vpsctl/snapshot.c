@@ -582,8 +582,8 @@ static int restore_dir_times(struct reader *r, struct vps_err *err)
 
 enum { S_CONFIG, S_FILES, S_PROC, S_DONE };
 
-static int read_stream(struct reader *r, snap_target_fn target, void *ctx, struct snap_info *info,
-		       struct vps_err *err)
+static int read_stream(struct reader *r, unsigned int flags, snap_target_fn target, void *ctx,
+		       struct snap_info *info, struct vps_err *err)
 {
 	unsigned char hdr[SNAP_HEADER_LEN], extra;
 	int state = S_CONFIG, seen_root = 0;
@@ -686,7 +686,7 @@ static int read_stream(struct reader *r, snap_target_fn target, void *ctx, struc
 			info->skipped++;
 		}
 	}
-	for (;;) {
+	for (; !(flags & SNAP_READ_TO_TRAILER);) {
 		ssize_t k = read(r->fd, &extra, 1);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -702,7 +702,8 @@ static int read_stream(struct reader *r, snap_target_fn target, void *ctx, struc
 	return 0;
 }
 
-int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, struct vps_err *err)
+int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx, struct snap_info *info,
+		    struct vps_err *err)
 {
 	struct reader *r = calloc(1, sizeof(*r));
 	int rc;
@@ -714,7 +715,7 @@ int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, 
 	r->root = -1;
 	r->file = -1;
 	snap_sha256_init(&r->sha);
-	rc = read_stream(r, target, ctx, info, err);
+	rc = read_stream(r, flags, target, ctx, info, err);
 	if (r->file >= 0)
 		close(r->file);
 	if (r->root >= 0)
@@ -724,4 +725,9 @@ int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, 
 	free(r->dirs);
 	free(r);
 	return rc;
+}
+
+int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, struct vps_err *err)
+{
+	return snap_read_flags(fd, 0, target, ctx, info, err);
 }

@@ -26,5 +26,10 @@ typedef int (*snap_target_fn)(void *ctx, const struct snap_info *info, struct vp
 /* Read and verify a whole stream from fd; with a target, recreate every object under it (never
  * outside it). Any truncation, bad checksum, bad size or unsafe path is an error. */
 int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, struct vps_err *err);
+/* Stop after the trailer instead of requiring the end of the input (a stream inside a connection
+ * that carries more after it, as `vpsctl migrate` does). */
+#define SNAP_READ_TO_TRAILER 1u
+int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx, struct snap_info *info,
+		    struct vps_err *err);
 
 #endif

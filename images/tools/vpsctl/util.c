@@ -209,3 +209,15 @@ void json_string(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void hold_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, old);
+}

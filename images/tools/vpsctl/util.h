@@ -3,6 +3,7 @@
 #define VPS_UTIL_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include "../common/error.h"
@@ -22,6 +23,9 @@ int run_quiet(const char *what, char *const argv[], struct vps_err *err);
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);
 void sleep_ms(int ms);
+/* Ignore SIGPIPE and block SIGINT, SIGTERM and SIGHUP (restore with sigprocmask(SIG_SETMASK, old)):
+ * for the time a VPS is frozen or a transfer is half done. */
+void hold_signals(sigset_t *old);
 /* Print s as a JSON string literal (with quotes). */
 void json_string(FILE *out, const char *s);
 
