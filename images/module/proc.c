@@ -75,7 +75,8 @@ static void vps_show_limit(struct seq_file *m, const char *name, u64 v,
 }
 
 /* LOCK: it cannot make contexts (only the host may); NPROC: it has a
- * process limit; PRIVATE: nothing but the host joins it. */
+ * process limit; PRIVATE: nothing but the host joins it; FROZEN: suspended
+ * (vpsctl suspend froze its cgroup). */
 static void vps_show_flags(struct seq_file *m, const struct vps_ctx *ctx,
 			   const struct vps_figures *f)
 {
@@ -83,7 +84,8 @@ static void vps_show_flags(struct seq_file *m, const struct vps_ctx *ctx,
 		seq_puts(m, "flags: (none)\n");
 		return;
 	}
-	seq_printf(m, "flags: LOCK%s PRIVATE\n", f->nproc_limited ? " NPROC" : "");
+	seq_printf(m, "flags: LOCK%s PRIVATE%s\n", f->nproc_limited ? " NPROC" : "",
+		   f->frozen ? " FROZEN" : "");
 }
 
 static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)

@@ -404,6 +404,17 @@ static void vps_memcg_figures(struct task_struct *task, struct vps_figures *f)
 	css_put(css);
 }
 
+/* Whether cgroup v2 has frozen @task's cgroup (cgroup.events "frozen 1"). */
+static bool vps_cgroup_frozen(struct task_struct *task)
+{
+	bool frozen;
+
+	rcu_read_lock();
+	frozen = test_bit(CGRP_FROZEN, &task_dfl_cgroup(task)->flags);
+	rcu_read_unlock();
+	return frozen;
+}
+
 /* statfs of @task's root; false if it has none */
 static bool vps_root_statfs(struct task_struct *task, struct kstatfs *st)
 {
@@ -528,6 +539,7 @@ void vps_figures_collect(const struct vps_ctx *ctx,
 		if (task) {
 			f->nproc_limit = vps_pids_limit(task);
 			vps_memcg_figures(task, f);
+			f->frozen = vps_cgroup_frozen(task);
 			put_task_struct(task);
 		}
 		f->nproc_limited = f->nproc_limit != VPS_NONE;

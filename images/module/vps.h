@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #include <linux/utsname.h>
 
-#define VPS_VERSION	"0.2.0"
+#define VPS_VERSION	"0.2.1"
 
 #define VPS_ID_HOST	0
 #define VPS_ID_ALL	1
@@ -175,6 +175,7 @@ struct vps_figures {
 	u64 tcp_limit;
 	unsigned int tcp_established;
 	bool nproc_limited;
+	bool frozen;			/* suspended: its cgroup is frozen */
 };
 
 void vps_init_info(const struct vps_ctx *ctx, struct pid_namespace *reader_ns,

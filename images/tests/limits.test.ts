@@ -209,7 +209,7 @@ describe('limits', () => {
     // inside, self is VPS 3 with the same fields; setup counts what the reader sees
     const self = parseVserver(await g.ok('vpsctl execwt 3 cat /proc/vservers/self'));
     expect(self).toMatchObject({ id: 3, initPid: 1, filesLimit: 200, diskLimitKb: v3!.diskLimitKb });
-    expect(await g.ok('cat /proc/vservers/setup')).toMatch(/^vps module version 0\.2\.0\nvps build 0\.2\.0-6\.1\.\d+\ntotal contexts count 5\nactive contexts count 4\n$/);
+    expect(await g.ok('cat /proc/vservers/setup')).toMatch(/^vps module version 0\.2\.1\nvps build 0\.2\.1-6\.1\.\d+\ntotal contexts count 5\nactive contexts count 4\n$/);
     expect(await g.ok('vpsctl execwt 3 cat /proc/vservers/setup')).toMatch(/total contexts count 4\nactive contexts count 1\n$/);
     expect(await g.ok('cat /proc/vservers/routes_ipv4')).toBe('address name context\n10.0.3.1 eth0 3\n10.0.4.1 eth0 4\n');
     // trafstat counts since the last read, by anyone

@@ -61,6 +61,7 @@ describe('suspend and resume', () => {
     expect(await g.ok('cat /sys/fs/cgroup/vps/3/cgroup.events')).toContain('frozen 1');
     expect(JSON.parse(await g.ok('vpsctl --json show 3')).state).toBe('suspended');
     expect(await g.ok('vpsctl list')).toMatch(/^3\s+web\s+suspended\s/m);
+    expect(await g.ok('grep ^flags: /proc/vservers/3')).toBe('flags: LOCK NPROC PRIVATE FROZEN\n');
 
     const before = await cpuUsec(g, 3);
     await g.ok('sleep 1');
@@ -74,6 +75,7 @@ describe('suspend and resume', () => {
     expect(oneLine(r.stderr)).toBe('vpsctl: suspend: VPS 3 is already suspended');
 
     expect(await g.ok('vpsctl resume 3')).toBe('VPS 3 resumed\n');
+    expect(await g.ok('grep ^flags: /proc/vservers/3')).toBe('flags: LOCK NPROC PRIVATE\n');
     expect(await g.ok('cat /sys/fs/cgroup/vps/3/cgroup.events')).toContain('frozen 0');
     const resumed = await cpuUsec(g, 3);
     await g.ok('sleep 1');
