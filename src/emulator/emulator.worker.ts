@@ -45,8 +45,11 @@ const api = {
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');
     const report = throttle(onProgress, 100);
-    // The emulator itself (v86.wasm, gzip'd by the build) comes down beside the image.
-    const wasm = fetchBytes(new URL(wasmGzipUrl, self.location.href)).then(gunzip);
+    // The emulator itself (v86.wasm, gzip'd by the build) comes down beside the image and is
+    // compiled (on V8's background threads) while the image downloads or the state unpacks.
+    const wasm = fetchBytes(new URL(wasmGzipUrl, self.location.href)).then(gunzip).then((b) => WebAssembly.compile(b));
+    const state = savedState ? gunzip(savedState) : undefined;
+    state?.catch(() => undefined); // awaited below; not unhandled meanwhile
     const image = await fetchGuestImage(
       new URL(imageBase),
       (loaded, total) => report({ stage: 'download', loaded, total }, loaded === total),
@@ -55,15 +58,13 @@ const api = {
     report({ stage: 'boot' }, true);
     const watcher = new ServicesMarkerWatcher((stage) => report({ stage }, true));
     const opts = {
-      wasmBytes: await wasm,
+      wasmModule: await wasm,
       onConsole: (bytes: Uint8Array) => {
         watcher.feed(bytes);
         onConsole(transfer(bytes, [bytes.buffer]));
       },
     };
-    machine = savedState
-      ? await GuestMachine.restore(image, await gunzip(savedState), opts)
-      : await GuestMachine.boot(image, opts);
+    machine = state ? await GuestMachine.restore(image, await state, opts) : await GuestMachine.boot(image, opts);
     await machine.agent.ready();
     if (captureBootState && !savedState) {
       await machine.agent.execShell('sync; echo 3 > /proc/sys/vm/drop_caches');

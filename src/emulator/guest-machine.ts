@@ -7,8 +7,8 @@ import type { GuestImage } from './image.ts';
 export interface MachineOptions {
   /** Where v86.wasm is: a file path under Node, a URL in the browser... */
   wasmPath?: string;
-  /** ...or its bytes, already downloaded (and unpacked). */
-  wasmBytes?: ArrayBuffer;
+  /** ...or the module, already compiled (while the image downloads, on other threads). */
+  wasmModule?: WebAssembly.Module;
   /** Guest RAM in MiB (default 128). */
   memoryMb?: number;
   /** Console bytes from the guest (ttyS0), delivered in batches. */
@@ -82,10 +82,10 @@ export class GuestMachine {
   }
 
   private static _start(image: GuestImage, opts: MachineOptions, state: ArrayBuffer | undefined): Promise<GuestMachine> {
-    const wasmBytes = opts.wasmBytes;
+    const wasmModule = opts.wasmModule;
     const config: V86Options = {
-      ...(wasmBytes
-        ? { wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasmBytes, imports)).instance.exports }
+      ...(wasmModule
+        ? { wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasmModule, imports)).exports }
         : { wasm_path: opts.wasmPath }),
       memory_size: (opts.memoryMb ?? 128) * 1024 * 1024,
       vga_memory_size: 2 * 1024 * 1024,
@@ -95,8 +95,9 @@ export class GuestMachine {
       initrd: { buffer: image.initrd },
       cmdline: image.manifest.cmdline,
       uart1: true,
-      // eth0: an NE2K with no relay; frames go through onNetFrame/sendNetFrame (the lab's switch).
-      net_device: { type: 'ne2k' },
+      // eth0 as the image's manifest says (virtio-net, large MTU), with no relay: frames go
+      // through onNetFrame/sendNetFrame (the lab's switch).
+      net_device: { type: image.manifest.machine.net_device, mtu: image.manifest.machine.mtu },
       // A resumed host keeps the MAC its kernel knows (the lab sets one per host, see lab-network.ts).
       preserve_mac_from_state_image: true,
       autostart: true,

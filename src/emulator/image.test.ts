@@ -13,7 +13,7 @@ async function fixture(): Promise<{ files: Map<string, ArrayBuffer>; manifest: I
   };
   const files = new Map<string, ArrayBuffer>();
   const manifest: ImageManifest = {
-    format: 2, packages: {}, cmdline: 'console=ttyS0', kernel: 'k.gzip', bios: 'b.gzip', vga_bios: 'v.gzip',
+    format: 2, packages: {}, cmdline: 'console=ttyS0', machine: { net_device: 'virtio', mtu: 65520 }, kernel: 'k.gzip', bios: 'b.gzip', vga_bios: 'v.gzip',
     initrd: ['i1.gzip', 'i2.gzip'], files: {},
   };
   for (const [name, text] of Object.entries(texts)) {
@@ -53,11 +53,15 @@ describe('guest image', () => {
   it('refuses malformed manifests with a clear message', () => {
     expect(() => parseManifest('{')).toThrow(/not JSON/);
     expect(() => parseManifest('{"format":1}')).toThrow(/unknown format/);
-    expect(() => parseManifest('{"format":2,"cmdline":"x","kernel":"../etc/passwd","bios":"b","vga_bios":"v"}')).toThrow(
+    const hw = '"machine":{"net_device":"virtio","mtu":1500}';
+    expect(() => parseManifest('{"format":2,"cmdline":"x","kernel":"k","bios":"b","vga_bios":"v"}')).toThrow(/machine must name/);
+    expect(() => parseManifest('{"format":2,"cmdline":"x","machine":{"net_device":"e1000","mtu":1500}}')).toThrow(/machine must name/);
+    expect(() => parseManifest('{"format":2,"cmdline":"x","machine":{"net_device":"virtio","mtu":70000}}')).toThrow(/machine must name/);
+    expect(() => parseManifest(`{"format":2,"cmdline":"x",${hw},"kernel":"../etc/passwd","bios":"b","vga_bios":"v"}`)).toThrow(
       /kernel, bios or vga_bios missing/,
     );
     expect(() =>
-      parseManifest('{"format":2,"cmdline":"x","kernel":"k","bios":"b","vga_bios":"v","initrd":["i"],"files":{}}'),
+      parseManifest(`{"format":2,"cmdline":"x",${hw},"kernel":"k","bios":"b","vga_bios":"v","initrd":["i"],"files":{}}`),
     ).toThrow(/no valid entry for k/);
   });
 });

@@ -12,6 +12,8 @@ export interface ImageManifest {
   format: 2;
   packages: Record<string, string>;
   cmdline: string;
+  /** The emulated hardware this image boots on: eth0's device and its MTU. */
+  machine: { net_device: 'virtio' | 'ne2k'; mtu: number };
   kernel: string;
   /** Initramfs parts, concatenated in this order (Linux unpacks concatenated archives). */
   initrd: string[];
@@ -49,6 +51,9 @@ export function parseManifest(text: string): ImageManifest {
   const m = raw as Partial<ImageManifest> | null;
   if (!m || typeof m !== 'object' || m.format !== 2) throw new ImageError('image manifest: unknown format (want 2)');
   if (typeof m.cmdline !== 'string') throw new ImageError('image manifest: cmdline missing');
+  const hw = m.machine;
+  if (!hw || (hw.net_device !== 'virtio' && hw.net_device !== 'ne2k') || !Number.isInteger(hw.mtu) || hw.mtu < 68 || hw.mtu > 65535)
+    throw new ImageError('image manifest: machine must name net_device (virtio or ne2k) and an mtu of 68..65535');
   if (!isName(m.kernel) || !isName(m.bios) || !isName(m.vga_bios)) throw new ImageError('image manifest: kernel, bios or vga_bios missing');
   if (!Array.isArray(m.initrd) || m.initrd.length === 0 || !m.initrd.every(isName))
     throw new ImageError('image manifest: initrd must list at least one file');
