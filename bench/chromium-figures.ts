@@ -1,7 +1,9 @@
 // Figures measured in Debian's headless Chromium against the built site (vite preview).
 import { chromium, type Browser } from '@playwright/test';
 import { build, preview } from 'vite';
-import { summarize, type Figure } from './stats.ts';
+import { labAddress } from '../src/lab/lab-network.ts';
+import { LAB_TCP_BYTES, listeningCommand, parseReceiver, receiverCommand, senderCommand } from './lab-tcp.ts';
+import { repeat, summarize, type Figure } from './stats.ts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -60,7 +62,53 @@ async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   return { readyMs, warmMs: resumed ? warmMs : undefined, promptMs, firstVpsMs, bytes };
 }
 
-export async function chromiumFigures(opts: { visits: number }): Promise<Record<string, Figure>> {
+/**
+ * MB/s over TCP from host1 to host2 in one page, each host its own Web Worker (so the two emulators
+ * run on separate threads), joined by the page's switch. Timed as in bench/lab-tcp.ts.
+ */
+async function labTcp(browser: Browser, url: string, rounds: number): Promise<number[]> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.vpsLab !== undefined);
+    await page.evaluate(() => window.vpsLab.ready);
+    const host2 = await page.evaluate(() => window.vpsLab.addHost());
+    if (host2 !== 'host2') throw new Error(`bench: lab_tcp: the added host is ${host2}, not host2`);
+    const cmds = { receiver: receiverCommand, listening: listeningCommand, sender: senderCommand(labAddress(2)) };
+    const hostSide: number[] = [];
+    const once = async (): Promise<number> => {
+      // The whole round inside the page: no Playwright round trips between the sender and the receiver.
+      const r = await page.evaluate(async (c) => {
+        const lab = window.vpsLab;
+        const received = lab.exec(c.receiver, { host: 'host2' });
+        const end = Date.now() + 20_000;
+        while ((await lab.exec(c.listening, { host: 'host2' })).stdout.trim() !== '1') {
+          if (Date.now() > end) throw new Error('the receiver did not listen within 20 s');
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        const t0 = performance.now();
+        const sent = await lab.exec(c.sender, { host: 'host1' });
+        const got = await received;
+        return { ms: performance.now() - t0, sent, got };
+      }, cmds);
+      if (r.sent.code !== 0 || r.got.code !== 0)
+        throw new Error(`bench: lab_tcp (Chromium): sender exit ${r.sent.code} (${r.sent.stderr.trim()}), receiver exit ${r.got.code} (${r.got.stderr.trim()})`);
+      hostSide.push(r.ms);
+      return parseReceiver(r.got.stdout);
+    };
+    await once(); // warm-up, as in the Node runner
+    hostSide.length = 0;
+    const figures = await repeat(rounds, once);
+    const hostMbS = summarize(hostSide.map((ms) => LAB_TCP_BYTES / 1e6 / (ms / 1000)));
+    console.error(`lab_tcp (Chromium): guest-timed median ${summarize(figures).median} MB/s; page-side wall time gives ${hostMbS.median} MB/s`);
+    return figures;
+  } finally {
+    await context.close();
+  }
+}
+
+export async function chromiumFigures(opts: { visits: number; rounds: number }): Promise<Record<string, Figure>> {
   await build({ logLevel: 'warn' });
   const server = await preview({ preview: { port: 4180, strictPort: true }, logLevel: 'warn' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -68,6 +116,7 @@ export async function chromiumFigures(opts: { visits: number }): Promise<Record<
     const url = server.resolvedUrls?.local[0] ?? 'http://localhost:4180/';
     const visits: Visit[] = [];
     for (let i = 0; i < opts.visits; i++) visits.push(await firstVisit(browser, url));
+    const tcp = await labTcp(browser, url, opts.rounds);
     return {
       cold_boot_chromium_ms: summarize(visits.map((v) => v.readyMs)),
       ...(visits.some((v) => v.warmMs !== undefined)
@@ -76,6 +125,7 @@ export async function chromiumFigures(opts: { visits: number }): Promise<Record<
       shell_prompt_chromium_ms: summarize(visits.map((v) => v.promptMs)),
       first_vps_running_chromium_ms: summarize(visits.map((v) => v.firstVpsMs)),
       first_visit_bytes: summarize(visits.map((v) => v.bytes)),
+      lab_tcp_chromium_mb_s: summarize(tcp),
     };
   } finally {
     await browser.close();

@@ -1,6 +1,11 @@
-// Figures measured in the headless Node runner: boot, VPS start/stop, overhead, density, agent.
+// Figures measured in the headless Node runner: boot, VPS start/stop, suspend/resume, snapshot,
+// overhead, density, agent, TCP between two lab hosts.
 import type { GuestMachine } from '../src/emulator/guest-machine.ts';
+import type { GuestImage } from '../src/emulator/image.ts';
+import { labAddress } from '../src/lab/lab-network.ts';
 import { bootNodeMachine, loadImageFromDisk, restoreNodeMachine } from '../src/runner/node-host.ts';
+import { NodeLab } from '../src/runner/node-lab.ts';
+import { LAB_TCP_BYTES, listeningCommand, parseReceiver, receiverCommand, senderCommand } from './lab-tcp.ts';
 import { repeat, summarize, type Figure } from './stats.ts';
 
 async function sh(m: GuestMachine, cmd: string): Promise<string> {
@@ -47,6 +52,47 @@ async function density(m: GuestMachine, cap: number): Promise<number> {
   return started;
 }
 
+/** Polls a guest command until its stdout (trimmed) is `want`; no fixed sleeps. */
+async function until(m: GuestMachine, cmd: string, want: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while ((await sh(m, cmd)).trim() !== want) {
+    if (Date.now() > end) throw new Error(`bench: timed out waiting for \`${cmd}\` to print ${want}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * MB/s over TCP from host1 to host2, two machines restored from the post-boot state on NodeLab's
+ * switch (one Node thread runs both emulators). How it is timed and why: bench/lab-tcp.ts.
+ */
+async function labTcp(state: ArrayBuffer, image: GuestImage, rounds: number): Promise<number[]> {
+  const lab = new NodeLab();
+  try {
+    const [h1, h2] = await Promise.all([restoreNodeMachine(state, {}, image), restoreNodeMachine(state, {}, image)]);
+    await lab.add('host1', h1!);
+    await lab.add('host2', h2!);
+    const hostSide: number[] = [];
+    const once = async (): Promise<number> => {
+      const received = sh(h2!, receiverCommand);
+      received.catch(() => {}); // awaited below; not an unhandled rejection while polling
+      await until(h2!, listeningCommand, '1');
+      const t0 = performance.now();
+      await sh(h1!, senderCommand(labAddress(2)));
+      const out = await received;
+      hostSide.push(performance.now() - t0);
+      return parseReceiver(out);
+    };
+    await once(); // warm-up: the first transfer runs while v86 is still compiling the network paths
+    hostSide.length = 0;
+    const figures = await repeat(rounds, once);
+    const hostMbS = summarize(hostSide.map((ms) => LAB_TCP_BYTES / 1e6 / (ms / 1000)));
+    console.error(`lab_tcp (Node): guest-timed median ${summarize(figures).median} MB/s; host-side wall time gives ${hostMbS.median} MB/s`);
+    return figures;
+  } finally {
+    await lab.destroy();
+  }
+}
+
 export async function nodeFigures(opts: { boots: number; rounds: number; densityCap: number }): Promise<Record<string, Figure>> {
   const image = await loadImageFromDisk();
   const out: Record<string, Figure> = {};
@@ -78,10 +124,33 @@ export async function nodeFigures(opts: { boots: number; rounds: number; density
     await sh(m, 'vpsctl start 3');
     out.cpu_ratio = summarize(await overheadRatio(m, 'cpu 3000000', opts.rounds));
     out.fork_exec_ratio = summarize(await overheadRatio(m, 'forkexec 100', opts.rounds));
+    const suspends: number[] = [];
+    const resumes: number[] = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      suspends.push(await timed(() => sh(m, 'vpsctl suspend 3')));
+      if (i === 0 && !/^3 .* suspended /m.test(await sh(m, 'vpsctl list')))
+        throw new Error('bench: VPS 3 is not listed as suspended after `vpsctl suspend 3`');
+      resumes.push(await timed(() => sh(m, 'vpsctl resume 3')));
+      await sh(m, 'vpsctl execwt 3 true'); // thawed for real before the next round
+    }
+    out.suspend_ms = summarize(suspends);
+    out.resume_ms = summarize(resumes);
+    // A freshly started VPS 3 with one small file of its own.
+    await sh(m, 'vpsctl stop 3; vpsctl start 3 >/dev/null');
+    await sh(m, "vpsctl execwt 3 sh -c 'echo bench > /root/bench.txt'");
+    const snapBytes: number[] = [];
+    const snapMs: number[] = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      snapMs.push(await timed(() => sh(m, 'vpsctl snapshot 3 /tmp/s.vpsnap')));
+      snapBytes.push(Number(await sh(m, 'stat -c %s /tmp/s.vpsnap && rm /tmp/s.vpsnap')));
+    }
+    out.snapshot_bytes = summarize(snapBytes);
+    out.snapshot_ms = summarize(snapMs);
     await sh(m, 'vpsctl stop 3');
     out.density_idle_vps = summarize([await density(m, opts.densityCap)]);
   } finally {
     await m.destroy();
   }
+  out.lab_tcp_mb_s = summarize(await labTcp(state!, image, opts.rounds));
   return out;
 }

@@ -20,13 +20,19 @@ const UNITS: Record<string, string> = {
   density_idle_vps: 'idle VPS started before a start failed',
   first_visit_bytes: 'bytes over the wire, first visit (vite preview)',
   agent_rtt_ms: 'ms, agent ping round trip',
+  suspend_ms: 'ms, `vpsctl suspend 3` through the agent',
+  resume_ms: 'ms, `vpsctl resume 3` through the agent',
+  snapshot_bytes: 'bytes, `vpsctl snapshot 3` file of a fresh VPS 3 with one small file',
+  snapshot_ms: 'ms, `vpsctl snapshot 3 /tmp/s.vpsnap` through the agent',
+  lab_tcp_mb_s: 'MB/s (1e6 B), TCP host1 -> host2, Node runner (NodeLab, one thread)',
+  lab_tcp_chromium_mb_s: 'MB/s (1e6 B), TCP host1 -> host2, Chromium page (a Web Worker per host)',
 };
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const results: Record<string, Figure> = {
     ...(await nodeFigures({ boots: quick ? 1 : 3, rounds: quick ? 3 : 7, densityCap: quick ? 8 : 200 })),
-    ...(await chromiumFigures({ visits: quick ? 1 : 3 })),
+    ...(await chromiumFigures({ visits: quick ? 1 : 3, rounds: quick ? 3 : 7 })),
   };
   const rows = Object.entries(results).map(([k, f]) => [k, String(f.median), String(f.min), String(f.max), String(f.n), UNITS[k] ?? '']);
   const head = ['figure', 'median', 'min', 'max', 'n', 'what'];
