@@ -1,6 +1,7 @@
 // Figures measured in Debian's headless Chromium against the built site (vite preview).
 import { chromium, type Browser } from '@playwright/test';
 import { build, preview } from 'vite';
+import { cachedBootStates } from '../e2e/lab-page.ts';
 import { labAddress } from '../src/lab/lab-network.ts';
 import { LAB_TCP_BYTES, listeningCommand, parseReceiver, receiverCommand, senderCommand } from './lab-tcp.ts';
 import { repeat, summarize, type Figure } from './stats.ts';
@@ -37,22 +38,10 @@ async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   const promptMs = await page.evaluate(() => performance.now());
   const firstVpsMs = await page.evaluate(() => window.vpsLab.exec('vpsctl start 3').then(() => performance.now()));
   // The first visit saves its post-boot state in IndexedDB; wait for it, then come back.
-  await page.waitForFunction(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const req = indexedDB.open('vps-lab');
-        req.onsuccess = () => {
-          const db = req.result;
-          if (!db.objectStoreNames.contains('boot-states')) return resolve(false);
-          const count = db.transaction('boot-states').objectStore('boot-states').count();
-          count.onsuccess = () => resolve(count.result > 0);
-          count.onerror = () => resolve(false);
-        };
-        req.onerror = () => resolve(false);
-      }),
-    null,
-    { polling: 200 },
-  );
+  for (const end = Date.now() + 120_000; (await cachedBootStates(page)) === 0; ) {
+    if (Date.now() > end) throw new Error('bench: the first visit never saved its post-boot state');
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await page.reload();
   await page.waitForFunction(() => window.vpsLab !== undefined);
   const warmMs = await page.evaluate(() => window.vpsLab.ready.then(() => performance.now()));

@@ -28,3 +28,32 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid="terminal"]').click();
   await page.keyboard.type(text);
 }
+
+/** How many post-boot states the page keeps in IndexedDB (its 'boot-states' store), read directly.
+ * A page.evaluate, polled by the caller: waitForFunction would take the returned Promise itself as
+ * a truthy answer. The connection is closed so that it never holds the page's database open. */
+export function cachedBootStates(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const req = indexedDB.open('vps-lab');
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('boot-states')) {
+            db.close();
+            return resolve(0);
+          }
+          const count = db.transaction('boot-states').objectStore('boot-states').count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+          count.onerror = () => {
+            db.close();
+            resolve(0);
+          };
+        };
+        req.onerror = () => resolve(0);
+      }),
+  );
+}

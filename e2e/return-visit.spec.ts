@@ -1,24 +1,6 @@
 // A return visit resumes the post-boot state cached in IndexedDB; Cold boot forgets it.
-import { expect, test, type Page } from '@playwright/test';
-import { expectTerminalLine, openLab, typeInTerminal } from './lab-page.ts';
-
-/** Keys of the boot-state store, read straight from IndexedDB. */
-function cachedStates(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const req = indexedDB.open('vps-lab');
-        req.onsuccess = () => {
-          const db = req.result;
-          if (!db.objectStoreNames.contains('boot-states')) return resolve(0);
-          const count = db.transaction('boot-states').objectStore('boot-states').count();
-          count.onsuccess = () => resolve(count.result);
-          count.onerror = () => resolve(0);
-        };
-        req.onerror = () => resolve(0);
-      }),
-  );
-}
+import { expect, test } from '@playwright/test';
+import { cachedBootStates as cachedStates, expectTerminalLine, openLab, typeInTerminal } from './lab-page.ts';
 
 test('a return visit resumes the saved boot, and Cold boot boots from the image again', async ({ page }) => {
   await openLab(page);

@@ -44,8 +44,9 @@ export class WorkerHost implements LabHost {
         this.resumed = true;
         this._freshPrompt();
         return;
-      } catch {
+      } catch (e) {
         // A state that does not resume (damaged, or from another emulator build): drop it, boot cold.
+        console.warn(`VPS Lab: the saved post-boot state did not resume (${(e as Error).message}); booting from the image`);
         this._worker.terminate();
         await forgetBootStates();
       }
