@@ -3,7 +3,7 @@ import { expose, transfer, type ProxyMarked } from 'comlink';
 import wasmGzipUrl from 'virtual:v86-wasm-gzip';
 import type { BootProgress, ShellResult } from '../lab/host-types.ts';
 import { ServicesMarkerWatcher } from './boot-stages.ts';
-import { fetchBytes, fetchGuestImage } from './fetch-image.ts';
+import { fetchGuestImage, fetchWasmModule } from './fetch-image.ts';
 import { gunzip, gzip } from './image.ts';
 import { GuestMachine } from './guest-machine.ts';
 
@@ -47,7 +47,8 @@ const api = {
     const report = throttle(onProgress, 100);
     // The emulator itself (v86.wasm, gzip'd by the build) comes down beside the image and is
     // compiled (on V8's background threads) while the image downloads or the state unpacks.
-    const wasm = fetchBytes(new URL(wasmGzipUrl, self.location.href)).then(gunzip).then((b) => WebAssembly.compile(b));
+    const wasm = fetchWasmModule(new URL(wasmGzipUrl, self.location.href));
+    wasm.catch(() => undefined); // awaited below; not unhandled meanwhile
     const state = savedState ? gunzip(savedState) : undefined;
     state?.catch(() => undefined); // awaited below; not unhandled meanwhile
     const image = await fetchGuestImage(

@@ -39,6 +39,28 @@ export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => 
  * Downloads and verifies the image under base (a URL ending in '/'). With firmwareOnly (resuming a
  * saved machine state, whose RAM already holds kernel and initramfs) only the BIOS files are fetched.
  */
+/**
+ * The emulator's gzip'd wasm, compiled while it downloads and unpacks (streaming compilation on
+ * V8's background threads): the page never holds the whole file before compiling starts.
+ */
+export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ImageError(`could not download ${url.pathname}: ${(e as Error).message}`);
+  }
+  if (!res.ok || !res.body) throw new ImageError(`could not download ${url.pathname}: HTTP ${res.status}`);
+  const wasm = new Response(res.body.pipeThrough(new DecompressionStream('gzip')), {
+    headers: { 'Content-Type': 'application/wasm' },
+  });
+  try {
+    return await WebAssembly.compileStreaming(wasm);
+  } catch (e) {
+    throw new ImageError(`could not load the emulator ${url.pathname}: ${(e as Error).message}`);
+  }
+}
+
 export async function fetchGuestImage(base: URL, onProgress: DownloadProgress, firmwareOnly = false): Promise<GuestImage> {
   const manifestBytes = await fetchBytes(new URL('manifest.json', base), () => {});
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));

@@ -19,6 +19,8 @@ export class WorkerHost implements LabHost {
   private readonly _progressListeners = new Set<(p: BootProgress) => void>();
   private readonly _consoleListeners = new Set<(bytes: Uint8Array) => void>();
   private _worker!: Worker;
+  /** Rejects when the current worker dies (its script failed, or it threw). */
+  private _crashed!: Promise<never>;
   private _api!: Remote<EmulatorApi>;
 
   constructor(
@@ -26,7 +28,7 @@ export class WorkerHost implements LabHost {
     private readonly _imageBase: URL,
     opts: WorkerHostOptions = {},
   ) {
-    const start = opts.state ? this._boot(opts.state).then(() => this._freshPrompt()) : this._start(opts.bootCache ?? false);
+    const start = opts.state ? this._resume(opts.state) : this._start(opts.bootCache ?? false);
     this.ready = start.catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       this._setProgress({ stage: 'error', message });
@@ -36,6 +38,8 @@ export class WorkerHost implements LabHost {
   }
 
   private async _start(useCache: boolean): Promise<void> {
+    // The worker loads its code while the page looks for a saved state (manifest, IndexedDB).
+    this._spawn();
     const version = useCache ? await imageVersion(this._imageBase) : undefined;
     const saved = version ? await loadBootState(version) : undefined;
     if (saved) {
@@ -49,10 +53,17 @@ export class WorkerHost implements LabHost {
         console.warn(`VPS Lab: the saved post-boot state did not resume (${(e as Error).message}); booting from the image`);
         this._worker.terminate();
         await forgetBootStates();
+        this._spawn();
       }
     }
     await this._boot(undefined, version !== undefined);
     if (version) void this._cacheBootState(version);
+  }
+
+  private async _resume(state: ArrayBuffer): Promise<void> {
+    this._spawn();
+    await this._boot(state);
+    this._freshPrompt();
   }
 
   /** A fresh prompt for the fresh terminal of a resumed machine. */
@@ -60,15 +71,22 @@ export class WorkerHost implements LabHost {
     this.sendConsole(new TextEncoder().encode('\r'));
   }
 
-  private _boot(saved: ArrayBuffer | undefined, captureBootState = false): Promise<void> {
+  /** A new emulator worker; it starts loading its code at once. */
+  private _spawn(): void {
     this._worker = new Worker(new URL('../emulator/emulator.worker.ts', import.meta.url), { type: 'module' });
     this._api = wrap<EmulatorApi>(this._worker);
-    const crashed = new Promise<never>((_, reject) => {
-      this._worker.addEventListener('error', (e) => {
+    const worker = this._worker;
+    this._crashed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (e) => {
         e.preventDefault();
         reject(new Error(`the emulator worker crashed${e.message ? `: ${e.message}` : ''}`));
       });
     });
+    this._crashed.catch(() => {}); // raced in _boot; a crash before it is kept until then
+  }
+
+  private _boot(saved: ArrayBuffer | undefined, captureBootState = false): Promise<void> {
+    const crashed = this._crashed;
     const boot = this._api.boot(
       this._imageBase.href,
       proxy((p: BootProgress) => this._setProgress(p)),
