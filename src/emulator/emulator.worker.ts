@@ -1,7 +1,7 @@
 // The emulator worker: one emulated host, exposed to the page through comlink as one typed API.
 import { expose, transfer, type ProxyMarked } from 'comlink';
 import wasmGzipUrl from 'virtual:v86-wasm-gzip';
-import type { BootProgress, ShellResult } from '../lab/host-types.ts';
+import type { BootProgress, BytesResult, ShellResult } from '../lab/host-types.ts';
 import { ServicesMarkerWatcher } from './boot-stages.ts';
 import { fetchGuestImage, fetchWasmModule } from './fetch-image.ts';
 import { gunzip, gzip } from './image.ts';
@@ -90,6 +90,17 @@ const api = {
   async exec(cmd: string): Promise<ShellResult> {
     const r = await running().agent.execShell(cmd, { timeoutMs: 0 });
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  },
+
+  /** `sh -c cmd` with binary stdin and stdout (snapshot files); stderr as text. */
+  async execBytes(cmd: string, stdin?: ArrayBuffer): Promise<BytesResult> {
+    const r = await running().agent.exec(['sh', '-c', cmd], {
+      timeoutMs: 0,
+      ...(stdin ? { stdin: new Uint8Array(stdin) } : {}),
+    });
+    const stdout = r.stdout.buffer.byteLength === r.stdout.byteLength ? r.stdout.buffer : r.stdout.slice().buffer;
+    const result = { code: r.code, stdout: stdout as ArrayBuffer, stderr: new TextDecoder().decode(r.stderr) };
+    return transfer(result, [result.stdout]);
   },
 
   vservers(): Promise<Record<string, string>> {

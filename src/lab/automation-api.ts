@@ -1,5 +1,7 @@
 // window.vpsLab: the typed automation API that Playwright scenarios and teachers' scripts use.
 import type { LabHost, ShellResult } from './host-types.ts';
+import type { SnapshotMeta } from './snapshot-files.ts';
+import { listSnapshots } from './snapshot-store.ts';
 import { readVpsStatus, type VpsStatus } from './vps-status.ts';
 
 export interface VpsLabApi {
@@ -21,6 +23,14 @@ export interface VpsLabApi {
   saveLab(name: string): Promise<void>;
   /** Replace the lab by one saved with saveLab; resolves once every host is back on the LAN. */
   loadLab(name: string): Promise<void>;
+  /** `vpsctl snapshot <id> -` on a host; the file is kept in this browser. Resolves with its key. */
+  snapshot(id: number, opts?: { host?: string }): Promise<string>;
+  /** The snapshots kept in this browser, newest first. */
+  snapshots(): Promise<SnapshotMeta[]>;
+  /** `vpsctl restore <id> -` with a kept snapshot on a host (then `vpsctl start <id>` unless start is false). */
+  restore(key: string, id: number, opts?: { host?: string; start?: boolean }): Promise<void>;
+  /** `vpsctl migrate <id> <lab address of target>` on a host (default: the first). */
+  migrate(id: number, target: string, opts?: { host?: string }): Promise<void>;
 }
 
 export interface AutomationDeps {
@@ -34,6 +44,16 @@ export interface AutomationDeps {
   select(host: string): void;
   saveLab(name: string): Promise<void>;
   loadLab(name: string): Promise<void>;
+  /** Snapshot, restore and migrate, each logged as its vpsctl command. */
+  snapshot(host: LabHost, id: number): Promise<SnapshotMeta>;
+  restore(host: LabHost, key: string, id: number, start: boolean): Promise<void>;
+  migrate(host: LabHost, id: number, target: string): Promise<void>;
+}
+
+function checkId(what: string, id: unknown): number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 3 || id > 65535)
+    throw new Error(`vpsLab.${what}: the VPS id must be an integer 3..65535`);
+  return id;
 }
 
 function checkName(what: string, name: unknown): string {
@@ -65,6 +85,10 @@ export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
     select: (name) => deps.select(find(name).name),
     saveLab: async (name) => deps.saveLab(checkName('saveLab', name)),
     loadLab: async (name) => deps.loadLab(checkName('loadLab', name)),
+    snapshot: async (id, opts = {}) => (await deps.snapshot(find(opts.host), checkId('snapshot', id))).key,
+    snapshots: () => listSnapshots(),
+    restore: async (key, id, opts = {}) => deps.restore(find(opts.host), checkName('restore', key), checkId('restore', id), opts.start ?? true),
+    migrate: async (id, target, opts = {}) => deps.migrate(find(opts.host), checkId('migrate', id), find(target).name),
   };
 }
 

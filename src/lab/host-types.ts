@@ -17,6 +17,13 @@ export interface ShellResult {
   stderr: string;
 }
 
+/** A command's result with its stdout as bytes (a snapshot file), stderr as text. */
+export interface BytesResult {
+  code: number;
+  stdout: ArrayBuffer;
+  stderr: string;
+}
+
 /** One row of `vpsctl --json list`. */
 export interface VpsListEntry {
   id: number;
@@ -42,6 +49,8 @@ export interface LabHost {
   sendConsole(bytes: Uint8Array): void;
   /** `sh -c cmd` as root in the guest host context, through the agent (not the console). */
   exec(cmd: string): Promise<ShellResult>;
+  /** Like exec, with binary stdin and stdout (snapshot files; stdin is paced by the agent). */
+  execBytes(cmd: string, stdin?: ArrayBuffer): Promise<BytesResult>;
   /** Every /proc/vservers file but trafstat, by name. */
   vservers(): Promise<Record<string, string>>;
 }

@@ -2,7 +2,7 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { EmulatorApi } from '../emulator/emulator.worker.ts';
 import { forgetBootStates, imageVersion, loadBootState, saveBootState } from './boot-cache.ts';
-import type { BootProgress, LabHost, ShellResult } from './host-types.ts';
+import type { BootProgress, BytesResult, LabHost, ShellResult } from './host-types.ts';
 
 export interface WorkerHostOptions {
   /** Resume the post-boot state cached in IndexedDB, and cache one after a cold boot. */
@@ -132,6 +132,12 @@ export class WorkerHost implements LabHost {
   async exec(cmd: string): Promise<ShellResult> {
     await this.ready;
     return this._api.exec(cmd);
+  }
+
+  async execBytes(cmd: string, stdin?: ArrayBuffer): Promise<BytesResult> {
+    await this.ready;
+    // The caller keeps its bytes (a stored snapshot): the worker gets a copy.
+    return this._api.execBytes(cmd, stdin ? stdin.slice(0) : undefined);
   }
 
   async vservers(): Promise<Record<string, string>> {

@@ -12,6 +12,7 @@ import { NewVpsForm } from './new-vps-form.ts';
 import './styles.css';
 import { syncGuestWinsize } from './guest-winsize.ts';
 import { TerminalView } from './terminal-view.ts';
+import { SnapshotList } from './snapshot-list.ts';
 import { VpsPanel } from './vps-panel.ts';
 import { shellCommand } from './vpsctl-command.ts';
 
@@ -19,6 +20,8 @@ export interface AppHandle {
   readonly log: CommandLog;
   /** The selected host's terminal. */
   terminalView(): TerminalView | undefined;
+  /** Snapshots were added or removed elsewhere (window.vpsLab): re-read the list. */
+  snapshotsChanged(): void;
   dispose(): void;
 }
 
@@ -96,6 +99,13 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
   );
   root.replaceChildren(shell);
 
+  const snapshots = new SnapshotList(log, {
+    hosts: () => lab.hosts,
+    selected: () => lab.selected,
+    onRestored: (host) => {
+      if (host === shown) void panel?.refresh();
+    },
+  });
   const panes = new Map<WorkerHost, HostPane>();
   let panel: VpsPanel | undefined;
   let form: NewVpsForm | undefined;
@@ -134,10 +144,12 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
         selected.sendConsole(utf8.encode(`${cmd}\r`));
         pane.terminal.focus();
       },
+      migrateTargets: () => lab.hosts.filter((h) => h !== selected).map((h) => h.name),
+      onSnapshot: () => void snapshots.reload(),
     });
     const p = panel;
     form = new NewVpsForm(selected, log, { onCreated: () => p.refresh() });
-    side.replaceChildren(actions.element, panel.element, form.element, log.element);
+    side.replaceChildren(actions.element, panel.element, form.element, snapshots.element, log.element);
     offProgress();
     offProgress = selected.onProgress(showStage);
     showStage();
@@ -156,11 +168,13 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
   return {
     log,
     terminalView: () => (shown ? panes.get(shown)?.terminal : undefined),
+    snapshotsChanged: () => void snapshots.reload(),
     dispose() {
       offChange();
       offProgress();
       panel?.dispose();
       form?.dispose();
+      snapshots.dispose();
       panes.forEach((p) => p.dispose());
       tabs.dispose();
       actions.dispose();

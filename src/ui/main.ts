@@ -2,6 +2,10 @@
 import { createAutomationApi } from '../lab/automation-api.ts';
 import { forgetBootStates } from '../lab/boot-cache.ts';
 import { PageLab } from '../lab/page-lab.ts';
+import { snapshotFileName } from '../lab/snapshot-files.ts';
+import { listSnapshots, snapshotBytes } from '../lab/snapshot-store.ts';
+import { readVpsStatus } from '../lab/vps-status.ts';
+import { migrateVps, restoreSnapshot, takeSnapshot } from './snapshot-commands.ts';
 import { mountApp } from './app.ts';
 
 function showFatal(root: HTMLElement, message: string): void {
@@ -55,6 +59,18 @@ function main(): void {
       logLab(`load "${name}"`, `resumed ${lab.hosts.length} hosts`);
     },
     select: (name) => lab.select(name),
+    async snapshot(host, id) {
+      const name = (await readVpsStatus(host)).find((v) => v.id === id)?.name ?? `vps${id}`;
+      const meta = await takeSnapshot(host, app.log, { id, name });
+      app.snapshotsChanged();
+      return meta;
+    },
+    async restore(host, key, id, start) {
+      const meta = (await listSnapshots()).find((m) => m.key === key);
+      if (!meta) throw new Error(`vpsLab.restore: no snapshot "${key}" kept in this browser`);
+      await restoreSnapshot(host, app.log, { bytes: await snapshotBytes(key), label: snapshotFileName(meta) }, id, start);
+    },
+    migrate: (host, id, target) => migrateVps(host, app.log, id, target),
   });
 }
 

@@ -5,10 +5,14 @@ import { SampleHistory } from './sample-history.ts';
 import { SparklineView } from './sparkline-view.ts';
 import { availableActions, vpsFigures, vpsTraffic, type Figure, type FigureKey } from './vps-figures.ts';
 
-export type CardAction = 'start' | 'stop' | 'suspend' | 'resume' | 'destroy' | 'shell';
+export type CardAction = 'start' | 'stop' | 'suspend' | 'resume' | 'destroy' | 'shell' | 'snapshot' | 'migrate';
 
 /** Each resolves when its action is over (the card stays busy until then). */
-export type CardActions = Record<CardAction, (id: number) => Promise<void>>;
+export type CardActions = Record<Exclude<CardAction, 'migrate'>, (id: number) => Promise<void>> & {
+  /** The other hosts of the lab a VPS can move to (none: no Migrate button). */
+  migrateTargets(): string[];
+  migrate(id: number, target: string): Promise<void>;
+};
 
 const BUTTONS: { action: CardAction; label: string; busy: string; kind: string }[] = [
   { action: 'start', label: 'Start', busy: 'Starting…', kind: 'primary' },
@@ -16,6 +20,8 @@ const BUTTONS: { action: CardAction; label: string; busy: string; kind: string }
   { action: 'suspend', label: 'Suspend', busy: 'Suspending…', kind: '' },
   { action: 'resume', label: 'Resume', busy: 'Resuming…', kind: '' },
   { action: 'shell', label: 'Open shell', busy: 'Opening…', kind: '' },
+  { action: 'snapshot', label: 'Snapshot', busy: 'Saving…', kind: '' },
+  { action: 'migrate', label: 'Migrate…', busy: 'Migrating…', kind: '' },
   { action: 'destroy', label: 'Destroy', busy: 'Destroying…', kind: 'danger' },
 ];
 
@@ -46,6 +52,9 @@ export class VpsCard {
   private readonly _buttons = new Map<CardAction, HTMLButtonElement>();
   private readonly _confirm: HTMLDivElement;
   private readonly _confirmCancel: HTMLButtonElement;
+  private readonly _migrate: HTMLDivElement;
+  private readonly _migrateTarget: HTMLSelectElement;
+  private readonly _error = el('p', { class: 'vps-action-error', role: 'alert', 'data-testid': 'vps-action-error' });
   private _state: VpsStatus['state'] = 'stopped';
   private _busy: CardAction | undefined;
 
@@ -57,7 +66,11 @@ export class VpsCard {
     const actions = el('div', { class: 'vps-actions' });
     for (const b of BUTTONS) {
       const button = el('button', { type: 'button', class: `button small ${b.kind}`, 'data-testid': `vps-${b.action}` }, b.label);
-      button.addEventListener('click', () => (b.action === 'destroy' ? this._askDestroy() : void this._run(b.action)));
+      button.addEventListener('click', () => {
+        if (b.action === 'destroy') this._askDestroy();
+        else if (b.action === 'migrate') this._askMigrate();
+        else void this._run(b.action);
+      });
       this._buttons.set(b.action, button);
       actions.append(button);
     }
@@ -81,6 +94,28 @@ export class VpsCard {
       if (e.key === 'Escape') this._closeConfirm(true);
     });
 
+    this._migrateTarget = el('select', { 'data-testid': 'vps-migrate-target', 'aria-label': `Host to move VPS ${id} to` });
+    const migrateGo = el('button', { type: 'button', class: 'button small primary', 'data-testid': 'vps-migrate-confirm' }, 'Migrate');
+    const migrateCancel = el('button', { type: 'button', class: 'button small' }, 'Cancel');
+    migrateGo.addEventListener('click', () => {
+      const target = this._migrateTarget.value;
+      this._migrate.hidden = true;
+      if (target) void this._run('migrate', target);
+    });
+    migrateCancel.addEventListener('click', () => {
+      this._migrate.hidden = true;
+      this._buttons.get('migrate')?.focus();
+    });
+    this._migrate = el(
+      'div',
+      { class: 'vps-confirm vps-migrate', role: 'group', 'aria-label': `Migrate VPS ${id}` },
+      el('label', {}, `Move VPS ${id} to `, this._migrateTarget),
+      migrateGo,
+      migrateCancel,
+    );
+    this._migrate.hidden = true;
+    this._error.hidden = true;
+
     this._trafficRow = el(
       'div',
       { class: 'figure traffic' },
@@ -96,6 +131,8 @@ export class VpsCard {
       this._figures,
       actions,
       this._confirm,
+      this._migrate,
+      this._error,
     );
   }
 
@@ -167,13 +204,19 @@ export class VpsCard {
     }
   }
 
-  private async _run(action: CardAction): Promise<void> {
+  private async _run(action: CardAction, target?: string): Promise<void> {
     if (this._busy) return;
     const hadFocus = this.element.contains(document.activeElement);
     this._busy = action;
+    this._error.hidden = true;
     this._syncButtons();
     try {
-      await this._actions[action](this.id);
+      if (action === 'migrate') await this._actions.migrate(this.id, target!);
+      else await this._actions[action](this.id);
+    } catch (e) {
+      // Snapshot and migrate say what went wrong here; the command log has the whole output.
+      setText(this._error, e instanceof Error ? e.message : String(e));
+      this._error.hidden = false;
     } finally {
       this._busy = undefined;
       this._syncButtons();
@@ -187,6 +230,13 @@ export class VpsCard {
     const first = [...this._buttons.values()].find((b) => !b.disabled);
     if (first) first.focus();
     else this.element.focus();
+  }
+
+  private _askMigrate(): void {
+    const targets = this._actions.migrateTargets();
+    this._migrateTarget.replaceChildren(...targets.map((t) => el('option', { value: t }, t)));
+    this._migrate.hidden = false;
+    this._migrateTarget.focus();
   }
 
   private _askDestroy(): void {
@@ -205,10 +255,14 @@ export class VpsCard {
       const button = this._buttons.get(b.action)!;
       button.disabled = !can[b.action];
       // Suspend and Resume share a place: only the one that fits the state shows.
-      button.hidden = (b.action === 'resume' && this._state !== 'suspended') || (b.action === 'suspend' && this._state === 'suspended');
+      button.hidden =
+        (b.action === 'resume' && this._state !== 'suspended') ||
+        (b.action === 'suspend' && this._state === 'suspended') ||
+        (b.action === 'migrate' && this._actions.migrateTargets().length === 0);
       setText(button, this._busy === b.action ? b.busy : b.label);
       setAttr(button, 'aria-busy', this._busy === b.action ? 'true' : null);
     }
     if (!can.destroy) this._confirm.hidden = true;
+    if (!can.migrate) this._migrate.hidden = true;
   }
 }

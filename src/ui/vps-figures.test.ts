@@ -69,7 +69,7 @@ describe('usageLevel', () => {
 
 describe('availableActions', () => {
   it('follows the state', () => {
-    const none = { suspend: false, resume: false };
+    const none = { suspend: false, resume: false, snapshot: true, migrate: true };
     expect(availableActions('stopped', false)).toEqual({ start: true, stop: false, destroy: true, shell: false, ...none });
     expect(availableActions('running', false)).toEqual({ start: false, stop: true, destroy: false, shell: true, ...none, suspend: true });
     expect(availableActions('suspended', false)).toEqual({ start: false, stop: true, destroy: false, shell: false, ...none, resume: true });

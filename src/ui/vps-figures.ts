@@ -68,6 +68,8 @@ export interface ActionAvailability {
   shell: boolean;
   suspend: boolean;
   resume: boolean;
+  snapshot: boolean;
+  migrate: boolean;
 }
 
 export function availableActions(state: VpsStatus['state'], busy: boolean): ActionAvailability {
@@ -79,5 +81,8 @@ export function availableActions(state: VpsStatus['state'], busy: boolean): Acti
     shell: free && state === 'running',
     suspend: free && state === 'running',
     resume: free && state === 'suspended',
+    // Both work in any state: a running VPS is frozen for the copy.
+    snapshot: free,
+    migrate: free,
   };
 }

@@ -4,12 +4,18 @@ import { readVpsStatus, type VpsStatus } from '../lab/vps-status.ts';
 import type { CommandSink } from './run-logged.ts';
 import { runLogged } from './run-logged.ts';
 import { el, setText, uid } from './dom.ts';
+import type { SnapshotMeta } from '../lab/snapshot-files.ts';
+import { migrateVps, takeSnapshot } from './snapshot-commands.ts';
 import { VpsCard, type CardActions } from './vps-card.ts';
 import { destroyCommand, resumeCommand, startCommand, stopCommand, suspendCommand } from './vpsctl-command.ts';
 
 export interface VpsPanelOptions {
   /** Types `vpsctl shell <id>` into the terminal and focuses it. */
   openShell(id: number): void;
+  /** The other hosts of the lab (targets of Migrate). */
+  migrateTargets(): string[];
+  /** A snapshot was taken and stored. */
+  onSnapshot?(meta: SnapshotMeta): void;
   /** Between the end of one poll and the start of the next. */
   intervalMs?: number;
 }
@@ -48,6 +54,19 @@ export class VpsPanel {
       resume: act(resumeCommand),
       destroy: act(destroyCommand),
       shell: async (id) => opts.openShell(id),
+      snapshot: async (id) => {
+        const name = this._last.find((v) => v.id === id)?.name ?? `vps${id}`;
+        const meta = await takeSnapshot(this._host, log, { id, name });
+        opts.onSnapshot?.(meta);
+      },
+      migrateTargets: () => opts.migrateTargets(),
+      migrate: async (id, target) => {
+        try {
+          await migrateVps(this._host, log, id, target);
+        } finally {
+          await this.refresh();
+        }
+      },
     };
     const titleId = uid('vps-panel-title');
     this.element = el(

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createCommand, destroyCommand, fieldOfCreateError, shellCommand, shellQuote, startCommand, stopCommand } from './vpsctl-command.ts';
+import { createCommand, destroyCommand, fieldOfCreateError, migrateCommand, restoreCommand, shellCommand, shellQuote, snapshotCommand, startCommand, stopCommand } from './vpsctl-command.ts';
 
 /** The words a POSIX shell makes of `line` (printed NUL-terminated, so newlines survive). */
 function shellWords(line: string): string[] {
@@ -65,6 +65,16 @@ describe('lifecycle commands', () => {
     expect(stopCommand(5)).toBe('vpsctl stop 5');
     expect(destroyCommand(65535)).toBe('vpsctl destroy 65535');
     expect(shellCommand(3)).toBe('vpsctl shell 3');
+  });
+});
+
+describe('snapshot, restore and migrate commands', () => {
+  it('streams through stdin and stdout, and migrates to a lab address only', () => {
+    expect(snapshotCommand(3)).toBe('vpsctl snapshot 3 -');
+    expect(restoreCommand(7)).toBe('vpsctl restore 7 -');
+    expect(migrateCommand(3, '192.168.100.2')).toBe('vpsctl migrate 3 192.168.100.2');
+    expect(() => migrateCommand(3, 'host2; reboot')).toThrow(/not an IPv4 address/);
+    expect(() => snapshotCommand(-1)).toThrow(RangeError);
   });
 });
 

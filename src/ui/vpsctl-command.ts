@@ -16,6 +16,15 @@ export const destroyCommand = (id: number): string => `vpsctl destroy ${vpsId(id
 export const suspendCommand = (id: number): string => `vpsctl suspend ${vpsId(id)}`;
 export const resumeCommand = (id: number): string => `vpsctl resume ${vpsId(id)}`;
 export const shellCommand = (id: number): string => `vpsctl shell ${vpsId(id)}`;
+/** The snapshot to stdout: the page keeps the bytes. */
+export const snapshotCommand = (id: number): string => `vpsctl snapshot ${vpsId(id)} -`;
+/** The snapshot from stdin (the page sends the stored bytes). */
+export const restoreCommand = (id: number): string => `vpsctl restore ${vpsId(id)} -`;
+/** To another lab host, by its lab address (192.168.100.N). */
+export function migrateCommand(id: number, address: string): string {
+  if (!/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(address)) throw new RangeError(`not an IPv4 address: ${address}`);
+  return `vpsctl migrate ${vpsId(id)} ${address}`;
+}
 export const LIST_JSON_COMMAND = 'vpsctl --json list';
 
 export interface CreateOptions {
