@@ -3,8 +3,8 @@ import { chromium, type Browser } from '@playwright/test';
 import { build, preview } from 'vite';
 import { cachedBootStates } from '../e2e/lab-page.ts';
 import { labAddress } from '../src/lab/lab-network.ts';
-import { LAB_TCP_BYTES, listeningCommand, parseReceiver, receiverCommand, senderCommand } from './lab-tcp.ts';
-import { repeat, summarize, type Figure } from './stats.ts';
+import { listeningCommand, parseReceiver, receiverCommand, senderCommand, timedTransfers } from './lab-tcp.ts';
+import { summarize, type Figure } from './stats.ts';
 
 /** Return visits measured after each first visit. */
 const RETURN_VISITS = 2;
@@ -75,8 +75,7 @@ async function labTcp(browser: Browser, url: string, rounds: number): Promise<nu
     const host2 = await page.evaluate(() => window.vpsLab.addHost());
     if (host2 !== 'host2') throw new Error(`bench: lab_tcp: the added host is ${host2}, not host2`);
     const cmds = { receiver: receiverCommand, listening: listeningCommand, sender: senderCommand(labAddress(2)) };
-    const hostSide: number[] = [];
-    const once = async (): Promise<number> => {
+    return await timedTransfers('Chromium', rounds, async (wallMs) => {
       // The whole round inside the page: no Playwright round trips between the sender and the receiver.
       const r = await page.evaluate(async (c) => {
         const lab = window.vpsLab;
@@ -93,15 +92,9 @@ async function labTcp(browser: Browser, url: string, rounds: number): Promise<nu
       }, cmds);
       if (r.sent.code !== 0 || r.got.code !== 0)
         throw new Error(`bench: lab_tcp (Chromium): sender exit ${r.sent.code} (${r.sent.stderr.trim()}), receiver exit ${r.got.code} (${r.got.stderr.trim()})`);
-      hostSide.push(r.ms);
+      wallMs.push(r.ms);
       return parseReceiver(r.got.stdout);
-    };
-    await once(); // warm-up, as in the Node runner
-    hostSide.length = 0;
-    const figures = await repeat(rounds, once);
-    const hostMbS = summarize(hostSide.map((ms) => LAB_TCP_BYTES / 1e6 / (ms / 1000)));
-    console.error(`lab_tcp (Chromium): guest-timed median ${summarize(figures).median} MB/s; page-side wall time gives ${hostMbS.median} MB/s`);
-    return figures;
+    });
   } finally {
     await context.close();
   }

@@ -14,6 +14,8 @@
 //   returning): within a few percent of the guest's on a quiet machine, up to ~20% lower under
 //   load, as it also pays agent round trips and process start-ups.
 
+import { repeat, summarize } from './stats.ts';
+
 export const LAB_TCP_PORT = 5001;
 /** 4 MiB per transfer: 64 blocks of 64 KiB from /dev/zero. */
 export const LAB_TCP_BLOCKS = 64;
@@ -42,4 +44,19 @@ export function parseReceiver(stdout: string): number {
   // /proc/uptime counts hundredths of a second; a transfer takes about a second or more here.
   if (b - a <= 0) throw new Error(`bench: lab_tcp: transfer too fast to time with /proc/uptime (${a} .. ${b})`);
   return n / 1e6 / (b - a);
+}
+
+/**
+ * One uncounted warm-up transfer (v86 is still compiling the network paths), then `rounds` of
+ * them; `once` resolves with the guest-timed MB/s and pushes its own wall-clock ms to `wallMs`.
+ * Prints both clocks' medians (stderr); returns the guest-timed figures.
+ */
+export async function timedTransfers(where: string, rounds: number, once: (wallMs: number[]) => Promise<number>): Promise<number[]> {
+  const wallMs: number[] = [];
+  await once(wallMs);
+  wallMs.length = 0;
+  const figures = await repeat(rounds, () => once(wallMs));
+  const wall = summarize(wallMs.map((ms) => LAB_TCP_BYTES / 1e6 / (ms / 1000)));
+  console.error(`lab_tcp (${where}): guest-timed median ${summarize(figures).median} MB/s; wall time gives ${wall.median} MB/s`);
+  return figures;
 }

@@ -5,7 +5,7 @@ import type { GuestImage } from '../src/emulator/image.ts';
 import { labAddress } from '../src/lab/lab-network.ts';
 import { bootNodeMachine, loadImageFromDisk, restoreNodeMachine } from '../src/runner/node-host.ts';
 import { NodeLab } from '../src/runner/node-lab.ts';
-import { LAB_TCP_BYTES, listeningCommand, parseReceiver, receiverCommand, senderCommand } from './lab-tcp.ts';
+import { listeningCommand, parseReceiver, receiverCommand, senderCommand, timedTransfers } from './lab-tcp.ts';
 import { repeat, summarize, type Figure } from './stats.ts';
 
 async function sh(m: GuestMachine, cmd: string): Promise<string> {
@@ -71,23 +71,16 @@ async function labTcp(state: ArrayBuffer, image: GuestImage, rounds: number): Pr
     const [h1, h2] = await Promise.all([restoreNodeMachine(state, {}, image), restoreNodeMachine(state, {}, image)]);
     await lab.add('host1', h1!);
     await lab.add('host2', h2!);
-    const hostSide: number[] = [];
-    const once = async (): Promise<number> => {
+    return await timedTransfers('Node', rounds, async (wallMs) => {
       const received = sh(h2!, receiverCommand);
       received.catch(() => {}); // awaited below; not an unhandled rejection while polling
       await until(h2!, listeningCommand, '1');
       const t0 = performance.now();
       await sh(h1!, senderCommand(labAddress(2)));
       const out = await received;
-      hostSide.push(performance.now() - t0);
+      wallMs.push(performance.now() - t0);
       return parseReceiver(out);
-    };
-    await once(); // warm-up: the first transfer runs while v86 is still compiling the network paths
-    hostSide.length = 0;
-    const figures = await repeat(rounds, once);
-    const hostMbS = summarize(hostSide.map((ms) => LAB_TCP_BYTES / 1e6 / (ms / 1000)));
-    console.error(`lab_tcp (Node): guest-timed median ${summarize(figures).median} MB/s; host-side wall time gives ${hostMbS.median} MB/s`);
-    return figures;
+    });
   } finally {
     await lab.destroy();
   }
