@@ -67,10 +67,10 @@ const api = {
     };
     machine = state ? await GuestMachine.restore(image, await state, opts) : await GuestMachine.boot(image, opts);
     await machine.agent.ready();
-    if (captureBootState && !savedState) {
-      await machine.agent.execShell('sync; echo 3 > /proc/sys/vm/drop_caches');
-      bootState = await machine.saveState();
-    }
+    // Taken at once, in this task, so nothing the page does once it hears "ready" is in it. Not
+    // worth shrinking first: dropping the guest's caches saved 1 % of the gzip'd state (8.26 MB to
+    // 8.17 MB) for 0.3 s of emulated time here, zeroing its free memory 6 % for seconds.
+    if (captureBootState && !savedState) bootState = await machine.saveState();
     report({ stage: 'ready' }, true);
   },
 
