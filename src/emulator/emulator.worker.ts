@@ -74,13 +74,12 @@ const api = {
     report({ stage: 'ready' }, true);
   },
 
-  /** The post-boot state captured by boot(..., captureBootState), gzip'd; once. */
-  async takeBootState(): Promise<ArrayBuffer | undefined> {
+  /** The post-boot state captured by boot(..., captureBootState), raw (the page compresses it off
+   * this thread, which the emulator needs right after a boot); once. */
+  takeBootState(): ArrayBuffer | undefined {
     const raw = bootState;
     bootState = undefined;
-    if (!raw) return undefined;
-    const state = await gzip(raw);
-    return transfer(state, [state]);
+    return raw ? transfer(raw, [raw]) : undefined;
   },
 
   sendConsole(bytes: Uint8Array): void {

@@ -2,6 +2,7 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { EmulatorApi } from '../emulator/emulator.worker.ts';
 import { forgetBootStates, imageVersion, loadBootState, saveBootState } from './boot-cache.ts';
+import { gzipOffThread } from './gzip-off-thread.ts';
 import type { BootProgress, BytesResult, LabHost, ShellResult } from './host-types.ts';
 
 export interface WorkerHostOptions {
@@ -99,8 +100,8 @@ export class WorkerHost implements LabHost {
 
   private async _cacheBootState(version: string): Promise<void> {
     try {
-      const state = await this._api.takeBootState();
-      if (state) await saveBootState(version, state);
+      const raw = await this._api.takeBootState();
+      if (raw) await saveBootState(version, await gzipOffThread(raw));
     } catch (e) {
       console.warn(`VPS Lab: could not cache the post-boot state: ${(e as Error).message}`);
     }

@@ -1,0 +1,16 @@
+// Compress a machine state in a short-lived worker of its own (src/lab/gzip.worker.ts), so that
+// neither the emulator nor the page's main thread stalls meanwhile. The buffer is transferred.
+export function gzipOffThread(data: ArrayBuffer): Promise<ArrayBuffer> {
+  const worker = new Worker(new URL('./gzip.worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<ArrayBuffer>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ ok: boolean; data?: ArrayBuffer; error?: string }>) => {
+      if (e.data.ok && e.data.data) resolve(e.data.data);
+      else reject(new Error(`gzip: ${e.data.error ?? 'no result'}`));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(`gzip worker failed${e.message ? `: ${e.message}` : ''}`));
+    };
+    worker.postMessage(data, [data]);
+  }).finally(() => worker.terminate());
+}
