@@ -67,7 +67,7 @@ export class GuestMachine {
     const consoleBytes = new ByteBatcher((b) => this._consoleListeners.forEach((l) => l(b)));
     _emulator.add_listener('serial1-output-byte', (b) => agentBytes.push(b));
     _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
-    // The NE2K hands out a view of its own buffer: each listener gets a copy it may keep or transfer.
+    // The NIC may hand out a view of its own buffer: each listener gets a copy it may keep or transfer.
     _emulator.add_listener('net0-send', (frame) => this._netListeners.forEach((l) => l(frame.slice())));
   }
 

@@ -30,7 +30,7 @@ export function hostIndex(name: string): number | undefined {
 
 /**
  * Shell for the host context that puts host `index` on the lab LAN; idempotent, so it may run
- * again after a resume. The MAC changes with the link down (the NE2K driver programs it on open).
+ * again after a resume. The MAC changes with the link down (a driver may program it only on open).
  */
 export function labSetupCommand(index: number): string {
   const mac = labMac(index);
