@@ -4,6 +4,9 @@ import { gzippedV86Wasm } from './build-tools/gzipped-v86-wasm.ts';
 export default defineConfig({
   // Relative asset URLs: the built site works from any static host and any sub-path.
   base: './',
+  // Top level for `vite` (dev: workers go through the main pipeline, and the plugin serves the
+  // file), and for the worker bundle in `vite build`.
+  plugins: [gzippedV86Wasm()],
   worker: { format: 'es', plugins: () => [gzippedV86Wasm()] },
   build: { target: 'es2022' },
   test: {
