@@ -1,24 +1,25 @@
 // The page's lab: several hosts, each in its own emulator worker, joined by one Ethernet switch
-// in the page (frames cross to the workers over MessagePorts); saved and resumed as a whole.
+// in a worker of its own (frames go worker to worker over MessagePorts); saved and resumed as a whole.
 import { imageVersion } from './boot-cache.ts';
-import { EthernetSwitch, type SwitchPort } from './ethernet-switch.ts';
 import { decodeLabFile, encodeLabFile, LabFileError, type LabSnapshot } from './lab-file.ts';
 import { hostIndex, labAddress, labSetupCommand } from './lab-network.ts';
 import { loadLabBytes, saveLabBytes } from './lab-store.ts';
+import type { SwitchRequest } from './switch.worker.ts';
 import { WorkerHost } from './worker-host.ts';
 
 interface Member {
   host: WorkerHost;
   /** Resolves once the host answers and sits on the lab LAN with its address. */
   joined: Promise<void>;
-  port?: SwitchPort;
-  channel?: MessagePort;
+  /** Plugged into the switch. */
+  plugged?: boolean;
 }
 
 export const MAX_HOSTS = 8;
 
 export class PageLab {
-  readonly switch = new EthernetSwitch();
+  /** The learning switch (src/lab/switch.worker.ts), in its own worker: frames never cross the main thread. */
+  private readonly _switch = new Worker(new URL('./switch.worker.ts', import.meta.url), { type: 'module' });
   private _members: Member[] = [];
   private _selected = 'host1';
   private _version: Promise<string> | undefined;
@@ -156,10 +157,9 @@ export class PageLab {
 
   private async _join(m: Member): Promise<void> {
     const { port1, port2 } = new MessageChannel();
-    m.channel = port1;
-    m.port = this.switch.attach(m.host.name, (frame) => port1.postMessage(frame, [frame.buffer]));
-    const port = m.port;
-    port1.onmessage = (e: MessageEvent<Uint8Array>) => port.receive(e.data);
+    const attach: SwitchRequest = { op: 'attach', name: m.host.name, port: port1 };
+    this._switch.postMessage(attach, [port1]);
+    m.plugged = true;
     await m.host.attachNet(port2);
     const r = await m.host.exec(labSetupCommand(hostIndex(m.host.name)!));
     if (r.code !== 0) throw new Error(`${m.host.name}: joining the lab network failed: ${r.stderr.trim()}`);
@@ -167,8 +167,7 @@ export class PageLab {
 
   private _disposeMembers(): void {
     for (const m of this._members) {
-      m.port?.detach();
-      m.channel?.close();
+      if (m.plugged) this._switch.postMessage({ op: 'detach', name: m.host.name } satisfies SwitchRequest);
       m.host.dispose();
     }
     this._members = [];
