@@ -137,8 +137,8 @@ export class WorkerHost implements LabHost {
 
   async execBytes(cmd: string, stdin?: ArrayBuffer): Promise<BytesResult> {
     await this.ready;
-    // The caller keeps its bytes (a stored snapshot): the worker gets a copy.
-    return this._api.execBytes(cmd, stdin ? stdin.slice(0) : undefined);
+    // Not transferred: the worker gets a structured clone, the caller keeps its bytes (a stored snapshot).
+    return this._api.execBytes(cmd, stdin);
   }
 
   async vservers(): Promise<Record<string, string>> {

@@ -54,7 +54,7 @@ export class VpsCard {
   private readonly _confirmCancel: HTMLButtonElement;
   private readonly _migrate: HTMLDivElement;
   private readonly _migrateTarget: HTMLSelectElement;
-  private readonly _error = el('p', { class: 'vps-action-error', role: 'alert', 'data-testid': 'vps-action-error' });
+  private readonly _error = el('p', { class: 'form-error', role: 'alert', 'data-testid': 'vps-action-error' });
   private _state: VpsStatus['state'] = 'stopped';
   private _busy: CardAction | undefined;
 

@@ -161,13 +161,13 @@ static int handle(int fd, const struct sockaddr_in *from)
 	}
 	snprintf(line, sizeof(line), "OK %lld\n", now_ms() - t0);
 	if (mig_write_line(fd, line, "the reply", &err) < 0 ||
-	    mig_read_line(fd, line, sizeof(line), "the source's commit", &err) < 0 || strcmp(line, "COMMIT")) {
+	    mig_read_line(fd, line, sizeof(line), "the source's commit", &err) < 0 ||
+	    (strcmp(line, "COMMIT") && vps_error(&err, 0, "the source said `%.80s`", line) < 0)) {
 		/* The source may or may not have heard our OK: stop this copy but keep its files, so a
 		 * lost COMMIT never loses the VPS (MIGRATE.md, "the window"). */
 		vps_stop_how(id, 0, &(struct vps_err){ 0 });
 		note(peer, "VPS %u was not committed (%s): stopped here, its files kept; start it with `vpsctl start %u` "
-		     "if it no longer runs on %s, else `vpsctl destroy %u`", id, strcmp(line, "COMMIT") && !err.msg[0] ?
-		     "unexpected reply" : err.msg, id, peer, id);
+		     "if it no longer runs on %s, else `vpsctl destroy %u`", id, err.msg, id, peer, id);
 		return 1;
 	}
 	close(fd);
