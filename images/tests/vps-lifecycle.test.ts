@@ -53,9 +53,15 @@ describe('VPS lifecycle', () => {
 
   it('shows the same tasks from inside (VPS pids) as the host does (host pids)', async () => {
     await g.ok('vpsctl start 3 && vpsctl execin 3 sleep 600 >/dev/null && vpsctl execin 3 sleep 601 >/dev/null');
-    const hostView = await g.ok('cat /proc/vservers/3');
-    const hostTasks = /^tasks: (.*)$/m.exec(hostView)![1]!.trim().split(' ');
+    // INIT (busybox init) may still have a short-lived child of its own start-up: wait until only
+    // INIT and the two sleeps are left, then compare the views.
+    let hostView = '';
+    for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      hostView = await g.ok('cat /proc/vservers/3');
+      if (/^Process Count: 3$/m.test(hostView) || Date.now() > end) break;
+    }
     expect(hostView).toMatch(/^Process Count: 3$/m);
+    const hostTasks = /^tasks: (.*)$/m.exec(hostView)![1]!.trim().split(' ');
     // Map each host pid to its pid inside the VPS with NSpid, the kernel's own translation.
     const mapped = await g.ok(`for p in ${hostTasks.join(' ')}; do grep NSpid /proc/$p/status | awk '{print $3}'; done`);
     const inside = /^tasks: (.*)$/m.exec(await g.ok('vpsctl execwt 3 cat /proc/vservers/self'))![1]!.trim().split(' ');
