@@ -20,6 +20,14 @@ interface V86Bus {
   send(event: 'net0-receive', frame: Uint8Array): void;
 }
 
+/** v86's CPU, reached as `emulator.v86.cpu`: its JIT switch, and the hook each compiled block passes. */
+interface V86Cpu {
+  /** Index 0 is "JIT disabled" (v86's jit.rs); the guest keeps running in the interpreter. */
+  set_jit_config(index: 0, value: 0 | 1): void;
+  /** Called by v86.wasm with each block of guest code it compiled to a wasm module. */
+  codegen_finalize(...args: unknown[]): void;
+}
+
 /** Collects per-byte v86 events into batches delivered once per task. */
 class ByteBatcher {
   private _buf = new Uint8Array(4096);
@@ -54,6 +62,7 @@ export class GuestMachine {
   private _consoleListeners = new Set<(bytes: Uint8Array) => void>();
   private _agentListeners = new Set<(bytes: Uint8Array) => void>();
   private _netListeners = new Set<(frame: Uint8Array) => void>();
+  private _jitCompiles = 0;
 
   private constructor(
     private readonly _emulator: V86,
@@ -69,6 +78,23 @@ export class GuestMachine {
     _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
     // The NIC may hand out a view of its own buffer: each listener gets a copy it may keep or transfer.
     _emulator.add_listener('net0-send', (frame) => this._netListeners.forEach((l) => l(frame.slice())));
+    _emulator.add_listener('emulator-ready', () => {
+      const cpu = this._cpu();
+      const finalize = cpu.codegen_finalize;
+      cpu.codegen_finalize = (...args: unknown[]) => {
+        this._jitCompiles++;
+        finalize.apply(cpu, args);
+      };
+    });
+  }
+
+  /** Blocks of guest code v86 has compiled to WebAssembly since this machine started (diagnostics, bench). */
+  get jitCompiles(): number {
+    return this._jitCompiles;
+  }
+
+  private _cpu(): V86Cpu {
+    return (this._emulator as unknown as { v86: { cpu: V86Cpu } }).v86.cpu;
   }
 
   /** Cold boot from the image. Resolves once the emulator runs (not when the guest is up: see agent.ready()). */
@@ -116,7 +142,26 @@ export class GuestMachine {
       }
       const machine = new GuestMachine(emulator, image);
       if (opts.onConsole) machine.onConsole(opts.onConsole);
+      if (!state) machine._interpretUntilAgentReady();
       emulator.add_listener('emulator-started', () => resolve(machine));
+    });
+  }
+
+  /**
+   * A cold boot runs mostly code that runs once (firmware, kernel init, the host's bring-up), yet
+   * v86's JIT compiles every hot page of it to a large wasm function that V8 then recompiles with
+   * its optimizing tier on background threads: on 2 cores that work took most of the CPU the
+   * emulator needed (Chromium boot 9.4-10.7 s with the JIT, 4.5-5.4 s without; bench/README.md).
+   * So the boot runs interpreted and the JIT is switched on once the agent answers.
+   */
+  private _interpretUntilAgentReady(): void {
+    // 'emulator-ready': the CPU exists and has not run an instruction yet.
+    this._emulator.add_listener('emulator-ready', () => {
+      this._cpu().set_jit_config(0, 1);
+      this.agent.alive().then(
+        () => this._cpu().set_jit_config(0, 0),
+        () => undefined, // the machine went away before the agent answered
+      );
     });
   }
 

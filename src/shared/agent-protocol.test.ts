@@ -291,6 +291,26 @@ describe('AgentClient', () => {
     expect(done).toBe(true);
   });
 
+  it('resolves alive() on the ready event without sending anything, and rejects it on close', async () => {
+    vi.useFakeTimers();
+    const agent = new FakeAgent();
+    agent.handler = () => undefined;
+    let done = false;
+    void agent.client.alive().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(done).toBe(false);
+    expect(agent.rawLines).toHaveLength(0); // no probes
+    agent.emit('{"event":"ready","version":"0.1.0"}');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(true);
+    await expect(agent.client.alive()).resolves.toBeUndefined(); // remembered
+
+    const other = new FakeAgent();
+    const waiting = other.client.alive();
+    other.client.close('gone');
+    await expect(waiting).rejects.toThrow('gone');
+  });
+
   it('gives up on ready() after its timeout', async () => {
     vi.useFakeTimers();
     const agent = new FakeAgent();

@@ -483,6 +483,23 @@ export class AgentClient {
   }
 
   /**
+   * Resolves when the agent is first heard from (its ready event or any answer), without probing
+   * and without a time limit; rejects if the client is closed first.
+   */
+  alive(): Promise<void> {
+    if (this._closed) return Promise.reject(this._closed);
+    if (this._alive) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error): void => {
+        this._readyWaiters.delete(done);
+        if (err) reject(err);
+        else resolve();
+      };
+      this._readyWaiters.add(done);
+    });
+  }
+
+  /**
    * Resolves once the agent is up: on its ready event, or on an answer to one of the pings sent
    * meanwhile (after a machine-state restore the ready event is long gone).
    */
