@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { gzipFilesAsBytes } from './build-tools/gzip-files-as-bytes.ts';
 import { gzippedV86Wasm } from './build-tools/gzipped-v86-wasm.ts';
 
 export default defineConfig({
@@ -6,7 +7,7 @@ export default defineConfig({
   base: './',
   // Top level for `vite` (dev: workers go through the main pipeline, and the plugin serves the
   // file), and for the worker bundle in `vite build`.
-  plugins: [gzippedV86Wasm()],
+  plugins: [gzippedV86Wasm(), gzipFilesAsBytes()],
   worker: { format: 'es', plugins: () => [gzippedV86Wasm()] },
   build: { target: 'es2022' },
   test: {

@@ -64,7 +64,7 @@ export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
 export async function fetchGuestImage(base: URL, onProgress: DownloadProgress, firmwareOnly = false): Promise<GuestImage> {
   const manifestBytes = await fetchBytes(new URL('manifest.json', base), () => {});
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const wanted = firmwareOnly ? [manifest.bios, manifest.vga_bios] : Object.keys(manifest.files);
+  const wanted = firmwareOnly ? [manifest.bios] : Object.keys(manifest.files);
   const total = wanted.reduce((n, name) => n + (manifest.files[name]?.size ?? 0), 0);
   let loaded = 0;
   onProgress(0, total);

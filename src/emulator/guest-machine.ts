@@ -116,7 +116,8 @@ export class GuestMachine {
       memory_size: (opts.memoryMb ?? 128) * 1024 * 1024,
       vga_memory_size: 2 * 1024 * 1024,
       bios: { buffer: image.bios },
-      vga_bios: { buffer: image.vgaBios },
+      // No VGA BIOS: the console is serial (ttyS0), and SeaVGABIOS plus the kernel's mode set
+      // cost the boot ~0.15 s of clearing video memory.
       bzimage: { buffer: image.bzImage },
       initrd: { buffer: image.initrd },
       cmdline: image.manifest.cmdline,

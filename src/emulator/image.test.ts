@@ -9,11 +9,11 @@ async function gzip(text: string): Promise<ArrayBuffer> {
 /** A small image whose "files" are short texts, with a correct manifest. */
 async function fixture(): Promise<{ files: Map<string, ArrayBuffer>; manifest: ImageManifest }> {
   const texts: Record<string, string> = {
-    'k.gzip': 'kernel', 'b.gzip': 'bios', 'v.gzip': 'vga', 'i1.gzip': 'part one|', 'i2.gzip': 'part two',
+    'k.gzip': 'kernel', 'b.gzip': 'bios', 'i1.gzip': 'part one|', 'i2.gzip': 'part two',
   };
   const files = new Map<string, ArrayBuffer>();
   const manifest: ImageManifest = {
-    format: 2, packages: {}, cmdline: 'console=ttyS0', machine: { net_device: 'virtio', mtu: 65520 }, kernel: 'k.gzip', bios: 'b.gzip', vga_bios: 'v.gzip',
+    format: 3, packages: {}, cmdline: 'console=ttyS0', machine: { net_device: 'virtio', mtu: 65520 }, kernel: 'k.gzip', bios: 'b.gzip',
     initrd: ['i1.gzip', 'i2.gzip'], files: {},
   };
   for (const [name, text] of Object.entries(texts)) {
@@ -53,15 +53,16 @@ describe('guest image', () => {
   it('refuses malformed manifests with a clear message', () => {
     expect(() => parseManifest('{')).toThrow(/not JSON/);
     expect(() => parseManifest('{"format":1}')).toThrow(/unknown format/);
+    expect(() => parseManifest('{"format":2,"cmdline":"x"}')).toThrow(/unknown format \(want 3\)/);
     const hw = '"machine":{"net_device":"virtio","mtu":1500}';
-    expect(() => parseManifest('{"format":2,"cmdline":"x","kernel":"k","bios":"b","vga_bios":"v"}')).toThrow(/machine must name/);
-    expect(() => parseManifest('{"format":2,"cmdline":"x","machine":{"net_device":"e1000","mtu":1500}}')).toThrow(/machine must name/);
-    expect(() => parseManifest('{"format":2,"cmdline":"x","machine":{"net_device":"virtio","mtu":70000}}')).toThrow(/machine must name/);
-    expect(() => parseManifest(`{"format":2,"cmdline":"x",${hw},"kernel":"../etc/passwd","bios":"b","vga_bios":"v"}`)).toThrow(
-      /kernel, bios or vga_bios missing/,
+    expect(() => parseManifest('{"format":3,"cmdline":"x","kernel":"k","bios":"b"}')).toThrow(/machine must name/);
+    expect(() => parseManifest('{"format":3,"cmdline":"x","machine":{"net_device":"e1000","mtu":1500}}')).toThrow(/machine must name/);
+    expect(() => parseManifest('{"format":3,"cmdline":"x","machine":{"net_device":"virtio","mtu":70000}}')).toThrow(/machine must name/);
+    expect(() => parseManifest(`{"format":3,"cmdline":"x",${hw},"kernel":"../etc/passwd","bios":"b"}`)).toThrow(
+      /kernel or bios missing/,
     );
     expect(() =>
-      parseManifest(`{"format":2,"cmdline":"x",${hw},"kernel":"k","bios":"b","vga_bios":"v","initrd":["i"],"files":{}}`),
+      parseManifest(`{"format":3,"cmdline":"x",${hw},"kernel":"k","bios":"b","initrd":["i"],"files":{}}`),
     ).toThrow(/no valid entry for k/);
   });
 });

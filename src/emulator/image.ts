@@ -9,7 +9,8 @@ export interface ImageFileInfo {
 }
 
 export interface ImageManifest {
-  format: 2;
+  /** 3: no VGA BIOS (format 2 had one). */
+  format: 3;
   packages: Record<string, string>;
   cmdline: string;
   /** The emulated hardware this image boots on: eth0's device and its MTU. */
@@ -18,7 +19,6 @@ export interface ImageManifest {
   /** Initramfs parts, concatenated in this order (Linux unpacks concatenated archives). */
   initrd: string[];
   bios: string;
-  vga_bios: string;
   files: Record<string, ImageFileInfo>;
 }
 
@@ -27,7 +27,6 @@ export interface GuestImage {
   /** A short id that changes whenever any image byte changes (keys cached states). */
   version: string;
   bios: ArrayBuffer;
-  vgaBios: ArrayBuffer;
   bzImage: ArrayBuffer;
   initrd: ArrayBuffer;
 }
@@ -49,16 +48,16 @@ export function parseManifest(text: string): ImageManifest {
     throw new ImageError(`image manifest is not JSON: ${(e as Error).message}`);
   }
   const m = raw as Partial<ImageManifest> | null;
-  if (!m || typeof m !== 'object' || m.format !== 2) throw new ImageError('image manifest: unknown format (want 2)');
+  if (!m || typeof m !== 'object' || m.format !== 3) throw new ImageError('image manifest: unknown format (want 3)');
   if (typeof m.cmdline !== 'string') throw new ImageError('image manifest: cmdline missing');
   const hw = m.machine;
   if (!hw || (hw.net_device !== 'virtio' && hw.net_device !== 'ne2k') || !Number.isInteger(hw.mtu) || hw.mtu < 68 || hw.mtu > 65535)
     throw new ImageError('image manifest: machine must name net_device (virtio or ne2k) and an mtu of 68..65535');
-  if (!isName(m.kernel) || !isName(m.bios) || !isName(m.vga_bios)) throw new ImageError('image manifest: kernel, bios or vga_bios missing');
+  if (!isName(m.kernel) || !isName(m.bios)) throw new ImageError('image manifest: kernel or bios missing');
   if (!Array.isArray(m.initrd) || m.initrd.length === 0 || !m.initrd.every(isName))
     throw new ImageError('image manifest: initrd must list at least one file');
   if (!m.files || typeof m.files !== 'object') throw new ImageError('image manifest: files missing');
-  for (const name of [m.kernel, m.bios, m.vga_bios, ...m.initrd]) {
+  for (const name of [m.kernel, m.bios, ...m.initrd]) {
     const f = m.files[name];
     if (!f || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isInteger(f.size) || !Number.isInteger(f.unpacked_size))
       throw new ImageError(`image manifest: no valid entry for ${name}`);
@@ -98,7 +97,7 @@ function concat(parts: ArrayBuffer[]): ArrayBuffer {
 export async function loadGuestImage(read: ImageFileReader, firmwareOnly = false): Promise<GuestImage> {
   const manifestBytes = await read('manifest.json');
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes));
-  const names = firmwareOnly ? [manifest.bios, manifest.vga_bios] : [manifest.kernel, manifest.bios, manifest.vga_bios, ...manifest.initrd];
+  const names = firmwareOnly ? [manifest.bios] : [manifest.kernel, manifest.bios, ...manifest.initrd];
   const files = new Map<string, ArrayBuffer>();
   await Promise.all(
     names.map(async (name) => {
@@ -117,7 +116,6 @@ export async function loadGuestImage(read: ImageFileReader, firmwareOnly = false
     manifest,
     version: (await sha256Hex(manifestBytes)).slice(0, 16),
     bios: files.get(manifest.bios)!,
-    vgaBios: files.get(manifest.vga_bios)!,
     bzImage: files.get(manifest.kernel) ?? new ArrayBuffer(0),
     initrd: firmwareOnly ? new ArrayBuffer(0) : concat(manifest.initrd.map((n) => files.get(n)!)),
   };

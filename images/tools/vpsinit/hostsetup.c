@@ -115,8 +115,8 @@ int vpsinit_hostsetup_main(int argc, char **argv)
 	write_knob("/proc/sys/net/ipv4/ip_forward", "1");
 	write_knob("/proc/sys/net/ipv4/conf/all/rp_filter", "1");
 	write_knob("/proc/sys/net/ipv4/conf/default/rp_filter", "1");
-	/* The template root shares the host's busybox and the in-guest test helper (vpstest). */
-	hard_link("/bin/busybox", "/usr/share/vps/template/bin/busybox");
+	/* The template root holds busybox itself (the host's /bin links to it: rootfs/make-base.sh)
+	 * and shares the in-guest test helper (vpstest). */
 	hard_link("/sbin/vps-tools", "/usr/share/vps/template/usr/bin/vpstest");
 	return failures ? 1 : 0;
 }
