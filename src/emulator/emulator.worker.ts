@@ -40,7 +40,7 @@ const api = {
     imageBase: string,
     onProgress: ((p: BootProgress) => void) & ProxyMarked,
     onConsole: ((bytes: Uint8Array) => void) & ProxyMarked,
-    savedState?: ArrayBuffer,
+    savedState?: ArrayBuffer | Blob,
     captureBootState = false,
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');

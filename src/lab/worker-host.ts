@@ -41,8 +41,10 @@ export class WorkerHost implements LabHost {
   private async _start(useCache: boolean): Promise<void> {
     // The worker loads its code while the page looks for a saved state (manifest, IndexedDB).
     this._spawn();
-    const version = useCache ? await imageVersion(this._imageBase) : undefined;
-    const saved = version ? await loadBootState(version) : undefined;
+    // The manifest (the image version) and IndexedDB are read at the same time.
+    const versionP = useCache ? imageVersion(this._imageBase) : undefined;
+    const saved = versionP ? await loadBootState(versionP) : undefined;
+    const version = versionP ? await versionP : undefined;
     if (saved) {
       try {
         await this._boot(saved);
@@ -86,7 +88,7 @@ export class WorkerHost implements LabHost {
     this._crashed.catch(() => {}); // raced in _boot; a crash before it is kept until then
   }
 
-  private _boot(saved: ArrayBuffer | undefined, captureBootState = false): Promise<void> {
+  private _boot(saved: ArrayBuffer | Blob | undefined, captureBootState = false): Promise<void> {
     const crashed = this._crashed;
     const boot = this._api.boot(
       this._imageBase.href,
