@@ -13,6 +13,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 
 interface Visit {
   readyMs: number;
+  /** ms from navigation to the boot overlay's stage changing to 'boot' (image downloaded and
+   * unpacked, v86 starting) and to 'services' (the guest's init runs the host bring-up). */
+  imageMs: number;
+  servicesMs: number;
   /** Return visits in the same profile, each resuming the saved post-boot state. */
   warmMs: number[];
   promptMs: number;
@@ -24,6 +28,17 @@ interface Visit {
 async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // The boot overlay's stage (data-stage), checked every 5 ms from the page's first script on.
+  await page.addInitScript(() => {
+    const seen: Record<string, number> = {};
+    (window as unknown as { __bootStages: Record<string, number> }).__bootStages = seen;
+    const tick = (): void => {
+      const stage = document.querySelector<HTMLElement>('[data-testid="boot-progress"]')?.dataset.stage;
+      if (stage && !(stage in seen)) seen[stage] = performance.now();
+      if (stage !== 'ready') setTimeout(tick, 5);
+    };
+    tick();
+  });
   const sizes: Promise<number>[] = [];
   page.on('requestfinished', (req) => {
     sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
@@ -32,6 +47,10 @@ async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   await page.waitForFunction(() => window.vpsLab !== undefined);
   const readyMs = await page.evaluate(() => window.vpsLab.ready.then(() => performance.now()));
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  const stages = await page.evaluate(() => (window as unknown as { __bootStages: Record<string, number> }).__bootStages);
+  if (stages.boot === undefined || stages.services === undefined)
+    throw new Error(`bench: the boot overlay never showed the boot and services stages (saw ${Object.keys(stages).join(', ')})`);
+  console.error(`first visit: image in ${Math.round(stages.boot)} ms, services at ${Math.round(stages.services)} ms, agent at ${Math.round(readyMs)} ms`);
   // The shell prompt in the terminal (xterm's DOM rows), checked every frame.
   await page.waitForFunction(
     () => (document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '').includes('vpslab:/#'),
@@ -58,7 +77,7 @@ async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   }
   console.error(`return visits after one first visit: ${warmMs.map(Math.round).join(' ms, ')} ms`);
   await context.close();
-  return { readyMs, warmMs, promptMs, firstVpsMs, bytes };
+  return { readyMs, imageMs: stages.boot, servicesMs: stages.services, warmMs, promptMs, firstVpsMs, bytes };
 }
 
 /**
@@ -111,6 +130,8 @@ export async function chromiumFigures(opts: { visits: number; rounds: number }):
     const tcp = await labTcp(browser, url, opts.rounds);
     return {
       cold_boot_chromium_ms: summarize(visits.map((v) => v.readyMs)),
+      cold_image_loaded_chromium_ms: summarize(visits.map((v) => v.imageMs)),
+      cold_services_chromium_ms: summarize(visits.map((v) => v.servicesMs)),
       warm_start_chromium_ms: summarize(visits.flatMap((v) => v.warmMs)),
       shell_prompt_chromium_ms: summarize(visits.map((v) => v.promptMs)),
       first_vps_running_chromium_ms: summarize(visits.map((v) => v.firstVpsMs)),

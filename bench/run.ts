@@ -10,6 +10,8 @@ import type { Figure } from './stats.ts';
 const UNITS: Record<string, string> = {
   cold_boot_node_ms: 'ms, Node: start to agent answering',
   cold_boot_chromium_ms: 'ms, Chromium: navigation to agent answering',
+  cold_image_loaded_chromium_ms: 'ms, Chromium: navigation to image unpacked (v86 starts)',
+  cold_services_chromium_ms: 'ms, Chromium: navigation to the guest starting its services',
   warm_start_chromium_ms: 'ms, Chromium: return visit, navigation to agent answering',
   shell_prompt_chromium_ms: 'ms, Chromium: navigation to the prompt in the terminal',
   first_vps_running_chromium_ms: 'ms, Chromium: navigation to `vpsctl start 3` done',
