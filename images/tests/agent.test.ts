@@ -12,6 +12,9 @@ describe('vpsd agent', () => {
 
   /** Send raw bytes to the agent and collect the parsed lines it answers until `until` holds. */
   async function raw(bytes: string, until: (m: AgentMessage[]) => boolean): Promise<AgentMessage[]> {
+    // Answers to the start-up probes may still be on their way (a second probe goes out when the
+    // first answer is slow): one ping first, answered after them, so none is half in `text`.
+    await g.machine.agent.ping();
     const got: AgentMessage[] = [];
     let text = '';
     return new Promise((resolve, reject) => {

@@ -7,6 +7,12 @@ import { fetchGuestImage, fetchWasmModule } from './fetch-image.ts';
 import { gunzip, gzip } from './image.ts';
 import { GuestMachine } from './guest-machine.ts';
 
+// The emulator itself (v86.wasm, gzip'd by the build) is fetched and compiled (on V8's background
+// threads) from the moment this worker loads: every worker boots or resumes a machine, and the
+// page is meanwhile still looking for a saved state.
+const wasm = fetchWasmModule(new URL(wasmGzipUrl, self.location.href));
+wasm.catch(() => undefined); // awaited by boot(); not unhandled meanwhile
+
 let machine: GuestMachine | undefined;
 /** The raw state captured right after a cold boot, before anyone could use the machine. */
 let bootState: ArrayBuffer | undefined;
@@ -45,10 +51,6 @@ const api = {
   ): Promise<void> {
     if (machine) throw new Error('this worker already runs a machine');
     const report = throttle(onProgress, 100);
-    // The emulator itself (v86.wasm, gzip'd by the build) comes down beside the image and is
-    // compiled (on V8's background threads) while the image downloads or the state unpacks.
-    const wasm = fetchWasmModule(new URL(wasmGzipUrl, self.location.href));
-    wasm.catch(() => undefined); // awaited below; not unhandled meanwhile
     const state = savedState ? gunzip(savedState) : undefined;
     state?.catch(() => undefined); // awaited below; not unhandled meanwhile
     const image = await fetchGuestImage(
