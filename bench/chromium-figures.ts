@@ -28,17 +28,18 @@ interface Visit {
 async function firstVisit(browser: Browser, url: string): Promise<Visit> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  // The boot overlay's stage (data-stage), checked every 5 ms from the page's first script on.
-  await page.addInitScript(() => {
-    const seen: Record<string, number> = {};
-    (window as unknown as { __bootStages: Record<string, number> }).__bootStages = seen;
-    const tick = (): void => {
-      const stage = document.querySelector<HTMLElement>('[data-testid="boot-progress"]')?.dataset.stage;
+  // The boot overlay's stage (data-stage), checked every 5 ms from the page's first script on. A
+  // string, not a function: tsx would add its own helpers to a function's source.
+  await page.addInitScript(`{
+    const seen = {};
+    window.__bootStages = seen;
+    const tick = () => {
+      const stage = document.querySelector('[data-testid="boot-progress"]')?.dataset.stage;
       if (stage && !(stage in seen)) seen[stage] = performance.now();
       if (stage !== 'ready') setTimeout(tick, 5);
     };
     tick();
-  });
+  }`);
   const sizes: Promise<number>[] = [];
   page.on('requestfinished', (req) => {
     sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));

@@ -11,7 +11,9 @@ for spec in "$@"; do
   sep=",
 "
 done
-printf '\n  },\n  "cmdline": "console=ttyS0 quiet",\n'
+# init_on_free=1: pages are zeroed when freed, so the boot's leftovers (the loaded bzImage, the
+# initramfs archive) are zeros in a saved machine state: 25 MB raw / 8.7 MB gzip'd -> 17 / 5.8.
+printf '\n  },\n  "cmdline": "console=ttyS0 quiet init_on_free=1",\n'
 # The machine the image boots on (part of the manifest, so a saved state never resumes on other
 # hardware): eth0 is virtio-net with a 64 KiB MTU, for fast TCP between lab hosts.
 printf '  "machine": { "net_device": "virtio", "mtu": 65520 },\n'
