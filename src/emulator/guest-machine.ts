@@ -152,7 +152,7 @@ export class GuestMachine {
    * A cold boot runs mostly code that runs once (firmware, kernel init, the host's bring-up), yet
    * v86's JIT compiles every hot page of it to a large wasm function that V8 then recompiles with
    * its optimizing tier on background threads: on 2 cores that work took most of the CPU the
-   * emulator needed (Chromium boot 9.4-10.7 s with the JIT, 4.5-5.4 s without; bench/README.md).
+   * emulator needed (Chromium boot 9.4-10.7 s with the JIT, 4.5-5.4 s without; README, "Boot time").
    * So the boot runs interpreted and the JIT is switched on once the agent answers. A resumed
    * state is held the same way until its agent answers (~0.1 s sooner on a return visit).
    */

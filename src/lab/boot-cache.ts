@@ -16,7 +16,7 @@ const KEY = 'post-boot';
 
 interface BootRecord {
   version: string;
-  /** A Blob, not an ArrayBuffer: reading the record then does not copy ~8 MB out of the
+  /** A Blob, not an ArrayBuffer: reading the record then does not copy ~6 MB out of the
    * database; the worker unpacks the state as it streams from disk. */
   state: Blob;
 }
