@@ -26,31 +26,26 @@ static int put_le32(uint32_t v)
 	return fwrite(b, 1, 4, stdout) == 4 ? 0 : -1;
 }
 
-/* One block: a token with no match, the literal length in LZ4's 15 + 255... encoding, the bytes. */
+/* One block: its size, a token with no match, the literal length in LZ4's 15 + 255... encoding,
+ * then the bytes themselves. */
 static int put_block(const unsigned char *data, uint32_t len)
 {
-	uint32_t header = 1 + (len >= 15 ? (len - 15) / 255 + 1 : 0);
-	unsigned char *block = malloc(header + len);
+	unsigned char head[1 + CHUNK / 255 + 1];
 	uint32_t at = 0;
-	int rc;
 
-	if (!block)
-		return -1;
 	if (len < 15) {
-		block[at++] = (unsigned char)(len << 4);
+		head[at++] = (unsigned char)(len << 4);
 	} else {
 		uint32_t rest = len - 15;
 
-		block[at++] = 0xf0;
+		head[at++] = 0xf0;
 		for (; rest >= 255; rest -= 255)
-			block[at++] = 255;
-		block[at++] = (unsigned char)rest;
+			head[at++] = 255;
+		head[at++] = (unsigned char)rest;
 	}
-	memcpy(block + at, data, len);
-	at += len;
-	rc = put_le32(at) == 0 && fwrite(block, 1, at, stdout) == at ? 0 : -1;
-	free(block);
-	return rc;
+	if (put_le32(at + len) != 0 || fwrite(head, 1, at, stdout) != at || fwrite(data, 1, len, stdout) != len)
+		return -1;
+	return 0;
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
 # directory skeleton and the VPS template root.
 # The host's /bin, /usr/bin and /usr/sbin are links into the template, so each applet link
 # exists once: every cpio entry costs the emulated CPU about a millisecond to unpack at boot
-# (images/README or the root README's "Boot time"). /sbin stays the host's own: it also holds
+# (README, "Boot time"). /sbin stays the host's own: it also holds
 # vps-tools and its links, which a VPS must not see.
 # Usage: make-base.sh busybox-binary destdir
 set -eu

@@ -3,7 +3,8 @@ import { ImageError, loadGuestImage, parseManifest, type GuestImage } from './im
 
 export type DownloadProgress = (loaded: number, total: number) => void;
 
-export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => {}): Promise<ArrayBuffer> {
+/** A successful response for url, or an ImageError that names the file. */
+async function download(url: URL): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -11,6 +12,11 @@ export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => 
     throw new ImageError(`could not download ${url.pathname}: ${(e as Error).message}`);
   }
   if (!res.ok) throw new ImageError(`could not download ${url.pathname}: HTTP ${res.status}`);
+  return res;
+}
+
+export async function fetchBytes(url: URL, onChunk: (n: number) => void = () => {}): Promise<ArrayBuffer> {
+  const res = await download(url);
   if (!res.body) {
     const b = await res.arrayBuffer();
     onChunk(b.byteLength);
@@ -57,13 +63,8 @@ export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
       await cache?.delete(url.href).catch(() => undefined);
     }
   }
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new ImageError(`could not download ${url.pathname}: ${(e as Error).message}`);
-  }
-  if (!res.ok || !res.body) throw new ImageError(`could not download ${url.pathname}: HTTP ${res.status}`);
+  const res = await download(url);
+  if (!res.body) throw new ImageError(`could not download ${url.pathname}: the response has no body`);
   const wasm = new Response(res.body.pipeThrough(new DecompressionStream('gzip')), {
     headers: { 'Content-Type': 'application/wasm' },
   });

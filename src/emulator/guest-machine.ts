@@ -78,6 +78,7 @@ export class GuestMachine {
     _emulator.add_listener('serial0-output-byte', (b) => consoleBytes.push(b));
     // The NIC may hand out a view of its own buffer: each listener gets a copy it may keep or transfer.
     _emulator.add_listener('net0-send', (frame) => this._netListeners.forEach((l) => l(frame.slice())));
+    // 'emulator-ready': the CPU exists and has not run an instruction yet.
     _emulator.add_listener('emulator-ready', () => {
       const cpu = this._cpu();
       const finalize = cpu.codegen_finalize;
@@ -85,10 +86,22 @@ export class GuestMachine {
         this._jitCompiles++;
         finalize.apply(cpu, args);
       };
+      // A cold boot runs mostly code that runs once (firmware, kernel init, the host's bring-up),
+      // yet v86's JIT compiles every hot page of it to a large wasm function that V8 then
+      // recompiles with its optimizing tier on background threads: on 2 cores that took most of
+      // the CPU the emulator needed (Chromium boot 9.4-10.7 s with the JIT, 4.5-5.4 s without;
+      // README, "Boot time"). So the guest runs interpreted until the agent answers. A resumed
+      // state is held the same way: no consistent difference measured (Node: restore to agent
+      // 0.30-0.38 s either way), and one path for both.
+      cpu.set_jit_config(0, 1);
+      this.agent.alive().then(
+        () => cpu.set_jit_config(0, 0),
+        () => undefined, // the machine went away before the agent answered
+      );
     });
   }
 
-  /** Blocks of guest code v86 has compiled to WebAssembly since this machine started (diagnostics, bench). */
+  /** Blocks of guest code v86 has compiled to WebAssembly since this machine started (diagnostics, tests). */
   get jitCompiles(): number {
     return this._jitCompiles;
   }
@@ -143,27 +156,7 @@ export class GuestMachine {
       }
       const machine = new GuestMachine(emulator, image);
       if (opts.onConsole) machine.onConsole(opts.onConsole);
-      machine._interpretUntilAgentReady();
       emulator.add_listener('emulator-started', () => resolve(machine));
-    });
-  }
-
-  /**
-   * A cold boot runs mostly code that runs once (firmware, kernel init, the host's bring-up), yet
-   * v86's JIT compiles every hot page of it to a large wasm function that V8 then recompiles with
-   * its optimizing tier on background threads: on 2 cores that work took most of the CPU the
-   * emulator needed (Chromium boot 9.4-10.7 s with the JIT, 4.5-5.4 s without; README, "Boot time").
-   * So the boot runs interpreted and the JIT is switched on once the agent answers. A resumed
-   * state is held the same way until its agent answers (~0.1 s sooner on a return visit).
-   */
-  private _interpretUntilAgentReady(): void {
-    // 'emulator-ready': the CPU exists and has not run an instruction yet.
-    this._emulator.add_listener('emulator-ready', () => {
-      this._cpu().set_jit_config(0, 1);
-      this.agent.alive().then(
-        () => this._cpu().set_jit_config(0, 0),
-        () => undefined, // the machine went away before the agent answered
-      );
     });
   }
 

@@ -504,34 +504,30 @@ export class AgentClient {
    * meanwhile (after a machine-state restore the ready event is long gone).
    */
   ready(options: ReadyOptions = {}): Promise<void> {
-    if (this._closed) return Promise.reject(this._closed);
-    if (this._alive) return Promise.resolve();
+    const alive = this.alive();
+    if (this._alive || this._closed) return alive;
     const timeoutMs = options.timeoutMs ?? 300_000;
     const interval = options.probeIntervalMs ?? 1_000;
-    return new Promise((resolve, reject) => {
-      let probeTimer: ReturnType<typeof setTimeout> | undefined;
-      let limitTimer: ReturnType<typeof setTimeout> | undefined;
-      const done = (err?: Error): void => {
-        clearTimeout(probeTimer);
-        clearTimeout(limitTimer);
-        this._readyWaiters.delete(done);
-        if (err) reject(err);
-        else resolve();
-      };
-      const probe = (): void => {
-        if (this._alive || this._closed) return;
-        // "\n" first: ends any half line left on the port; the agent ignores blank lines
-        this._request((id) => ({ id, op: 'ping' }), interval * 5, true).catch(() => {});
-        probeTimer = setTimeout(probe, interval);
-      };
-      this._readyWaiters.add(done);
-      if (Number.isFinite(timeoutMs)) {
-        limitTimer = setTimeout(
-          () => done(agentError('AgentTimeoutError', `the guest agent did not come up within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }
-      probe();
+    let probeTimer: ReturnType<typeof setTimeout> | undefined;
+    let limitTimer: ReturnType<typeof setTimeout> | undefined;
+    const probe = (): void => {
+      if (this._alive || this._closed) return;
+      // "\n" first: ends any half line left on the port; the agent ignores blank lines
+      this._request((id) => ({ id, op: 'ping' }), interval * 5, true).catch(() => {});
+      probeTimer = setTimeout(probe, interval);
+    };
+    probe();
+    const limit = Number.isFinite(timeoutMs)
+      ? new Promise<never>((_, reject) => {
+          limitTimer = setTimeout(
+            () => reject(agentError('AgentTimeoutError', `the guest agent did not come up within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        })
+      : undefined;
+    return (limit ? Promise.race([alive, limit]) : alive).finally(() => {
+      clearTimeout(probeTimer);
+      clearTimeout(limitTimer);
     });
   }
 
