@@ -14,6 +14,7 @@ kmake() { make -C "$src" ARCH=i386 CROSS_COMPILE=i686-linux-gnu- "$@"; }
 rm -rf "$src"
 mkdir -p "$build/kernel" "$out"
 tar -C "$build/kernel" -xf "$tarball"
+for p in "$here"/patches/*.patch; do patch -s -p1 -d "$src" < "$p"; done
 KCONFIG_ALLCONFIG="$here/vps.config" kmake -s allnoconfig
 # allnoconfig silently drops what it cannot satisfy: every option the fragment asks for must be in .config.
 missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$here/vps.config" | while read -r line; do

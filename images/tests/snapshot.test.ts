@@ -18,18 +18,21 @@ async function leftovers(g: Guest, id: number, privParent = '/vps/priv'): Promis
 }
 
 // Objects of every kind inside VPS 3 (run there with execwt): a sparse 10 MB file, a hard link pair,
-// a symlink, a fifo, a device node, odd modes and owners, a whiteout (rm of a template file) and an
-// opaque directory (a template directory removed and made again).
+// a symlink, a fifo, odd modes and owners, a whiteout (rm of a template file) and an opaque
+// directory (a template directory removed and made again). A device node comes from the host
+// (MAKE_NODE): root in a VPS's user namespace may not make one.
 const MAKE_FILES = [
   'mkdir -p /data/sub && cd /data',
   'echo hello > f1 && ln f1 f2 && ln -s f1 sl && ln -s /nowhere dangling',
-  'mkfifo fifo && mknod null c 1 3',
+  'mkfifo fifo',
   'truncate -s 10M sparse && echo middle | dd of=sparse bs=1 seek=5000000 conv=notrunc 2>/dev/null',
   'dd if=/dev/urandom of=rand bs=1k count=48 2>/dev/null',
   'chown 1234:5678 f1 && chmod 4751 f1 && chown 42:43 sub && chmod 1777 sub && chmod 600 fifo',
   'touch -d "2001-02-03 04:05:06" rand',
   'rm /etc/profile && rm -rf /etc/init.d && mkdir /etc/init.d && echo new > /etc/init.d/only',
 ].join(' && ');
+
+const MAKE_NODE = 'mknod /vps/root/3/data/null c 1 3 && chown 196608:196608 /vps/root/3/data/null';
 
 /** `sh -s <dir> [paths]`: every object under dir (or its paths), one line each: name, type, owner, mode, size, blocks,
  * links, device, mtime, and the symlink target or the sha256 of the contents. */
@@ -38,12 +41,23 @@ const LISTING =
   'if [ -L "$f" ]; then x=$(readlink "$f"); elif [ -f "$f" ]; then x=$(sha256sum < "$f"); else x=; fi; ' +
   'echo "$(stat -c "%n %F %u:%g %a %s %b %h %t,%T %Y" "$f") $x"; done\n';
 
-/** On the host, the upper dir. Overlayfs links every whiteout to one shared inode in its work dir,
- * which is not part of the VPS's files: their link count is left out. */
-const hostListing = (g: Guest, dir: string) =>
+/** An owner on the host as VPS <id> sees it: ids of its range from 0, any other 65534. */
+const insideId = (id: number, host: string): number => {
+  const v = Number(host) - id * 65536;
+  return v >= 0 && v < 65535 ? v : 65534;
+};
+
+/** On the host, the upper dir of VPS <id>, owners as seen inside (a snapshot keeps those: each VPS
+ * has its own range of host ids). Overlayfs links every whiteout to one shared inode in its work
+ * dir, which is not part of the VPS's files: their link count is left out. */
+const hostListing = (g: Guest, id: number) =>
   g
-    .sh(`sh -s ${dir}`, { stdin: LISTING })
-    .then((r) => r.stdout.replace(/^(\S+ character special file \S+ 0 0 0) \d+ (0,0 )/gm, '$1 - $2'));
+    .sh(`sh -s /vps/priv/${id}/upper`, { stdin: LISTING })
+    .then((r) =>
+      r.stdout
+        .replace(/^(\S+ character special file \S+ 0 0 0) \d+ (0,0 )/gm, '$1 - $2')
+        .replace(/ (\d+):(\d+) /g, (_m, u: string, gid: string) => ` ${insideId(id, u)}:${insideId(id, gid)} `),
+    );
 /** Inside a VPS, the parts a restart leaves alone (the test's files, /etc, /root). */
 const vpsListing = (g: Guest, id: number) =>
   g.sh(`vpsctl execwt ${id} sh -s / ./data ./etc ./root`, { stdin: LISTING }).then((r) => r.stdout);
@@ -106,12 +120,14 @@ describe('snapshot, restore, showdump', () => {
   it('restores every kind of file under a new id, identical, from a file and through a pipe', async () => {
     await g.ok('vpsctl start 3');
     await g.ok(`vpsctl execwt 3 sh -c '${MAKE_FILES}'`);
+    await g.ok(MAKE_NODE);
     const inside3 = await vpsListing(g, 3);
     expect(inside3).toContain('./data/sparse regular file 0:0 644 10485760');
 
     await g.ok('vpsctl suspend 3');
-    const host3 = await hostListing(g, '/vps/priv/3/upper');
-    expect(host3).toMatch(/^\.\/etc\/profile character special file 0:0 0 0 0 - 0,0 /m); // the whiteout
+    const host3 = await hostListing(g, 3);
+    // the whiteout: overlayfs makes it as the host (the mounter), so it is nobody's inside
+    expect(host3).toMatch(/^\.\/etc\/profile character special file 65534:65534 0 0 0 - 0,0 /m);
     const saved = await g.ok('vpsctl snapshot 3 /tmp/s3');
     expect(saved).toMatch(/^VPS 3 saved to \/tmp\/s3: \d+ objects, \d+ bytes in \d+ ms \(frozen during the copy\)\n$/);
     expect(await g.ok('cat /sys/fs/cgroup/vps/3/cgroup.events')).toContain('frozen 1'); // still suspended
@@ -128,7 +144,7 @@ describe('snapshot, restore, showdump', () => {
     await g.ok('vpsctl stop 3');
     const restored = await g.ok('vpsctl restore 7 /tmp/s3');
     expect(restored).toMatch(/^VPS 7 \(web\) restored from \/tmp\/s3: \d+ objects/);
-    expect(await hostListing(g, '/vps/priv/7/upper')).toBe(host3);
+    expect(await hostListing(g, 7)).toBe(host3);
     // the config: same values, id-derived paths follow the new id
     const conf7 = await g.ok('grep -v "^#" /etc/vps/vps_7.conf | grep .');
     expect(conf7).toContain('FSROOT = /vps/root/7\nFSROOT_PRIV = /vps/priv/7\n');
@@ -143,7 +159,7 @@ describe('snapshot, restore, showdump', () => {
 
     // stdout to stdin, a stopped VPS (no freeze), onto another new id
     await g.ok('vpsctl snapshot 7 - | vpsctl restore 8 -');
-    expect(await hostListing(g, '/vps/priv/8/upper')).toBe(host3);
+    expect(await hostListing(g, 8)).toBe(host3);
     expect(await g.ok('vpsctl snapshot 8 - | vpsctl showdump -')).toMatch(/flags 0 \(taken stopped\)/);
   });
 

@@ -3,9 +3,11 @@
  * streams. Needs root (device nodes, owners, trusted.* xattrs). Run under ASan/UBSan. */
 #include "../vpsctl/snapfmt.h"
 #include "../vpsctl/snapshot.h"
+#include "../vpsctl/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +172,19 @@ static int make_tree(void)
 	return 0;
 }
 
+/* The source tree as a VPS 3 upper dir holds it: owners in VPS 3's host id range (base + id
+ * inside), but etc/foreign, which a host user owns. */
+static int to_vps3(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)type;
+	(void)ftw;
+	if (strstr(path, "/etc/foreign"))
+		return lchown(path, 7, 7) < 0 ? -1 : 0;
+	if (lchown(path, vps_id_base(3) + st->st_uid, vps_id_base(3) + st->st_gid) < 0)
+		return -1;
+	return S_ISLNK(st->st_mode) ? 0 : chmod(path, st->st_mode & 07777);
+}
+
 static int restore_into(void *ctx, const struct snap_info *info, struct vps_err *err)
 {
 	(void)info;
@@ -190,6 +205,9 @@ static void compare(const char *rel)
 		CHECK(0, "stat %s", rel);
 		return;
 	}
+	/* the stream holds owners as seen inside VPS 3 */
+	sa.st_uid = vps_id_inside(3, sa.st_uid);
+	sa.st_gid = vps_id_inside(3, sa.st_gid);
 	CHECK(sa.st_mode == sb.st_mode && sa.st_uid == sb.st_uid && sa.st_gid == sb.st_gid && sa.st_size == sb.st_size &&
 	      sa.st_rdev == sb.st_rdev && sa.st_nlink == sb.st_nlink && sa.st_mtim.tv_sec == sb.st_mtim.tv_sec &&
 	      sa.st_mtim.tv_nsec == sb.st_mtim.tv_nsec && sa.st_blocks == sb.st_blocks,
@@ -231,7 +249,7 @@ static int verify_bytes(const unsigned char *buf, size_t len, struct vps_err *er
 static void test_round_trip(void)
 {
 	static const char *paths[] = { ".", "etc", "etc/opaque", "etc/hostname", "etc/motd", "etc/.wh.gone", "null",
-				       "fifo", "link", "hard", "sparse" };
+				       "fifo", "link", "hard", "sparse", "etc/foreign" };
 	struct snap_header h = { SNAP_VERSION, 0, 3, 42 };
 	struct vps_err err = { 0 };
 	struct snap_info info;
@@ -241,7 +259,8 @@ static void test_round_trip(void)
 	char v[8] = "";
 	int fd;
 
-	if (make_tree() < 0) {
+	if (make_tree() < 0 || creat(strcat(strcpy((char[512]){ 0 }, src), "/etc/foreign"), 0644) < 0 ||
+	    nftw(src, to_vps3, 16, FTW_PHYS) != 0) {
 		CHECK(0, "make the tree: %s", strerror(errno));
 		return;
 	}
@@ -249,7 +268,7 @@ static void test_round_trip(void)
 	fd = open(snapfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(snap_write(fd, &h, "NAME = web\n", 11, src, &entries, &bytes, &err) == 0, "write: %s", err.msg);
 	close(fd);
-	CHECK(entries == 11, "11 objects, got %llu", (unsigned long long)entries);
+	CHECK(entries == 12, "12 objects, got %llu", (unsigned long long)entries);
 	CHECK(bytes < 8192, "sparse holes not stored: %llu bytes", (unsigned long long)bytes);
 
 	snprintf(dst, sizeof(dst), "%s/dst", work);

@@ -88,7 +88,7 @@ int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err)
 
 int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 {
-	char path[256];
+	char path[256], leaf[256];
 	int fd;
 
 	vps_cgroup_path(cfg->id, path, sizeof(path));
@@ -102,9 +102,16 @@ int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 		rmdir(path);
 		return -1;
 	}
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	vps_cgroup_leaf_path(cfg->id, leaf, sizeof(leaf));
+	if (mkdir(leaf, 0755) < 0) {
+		vps_error(err, errno, "create cgroup `%s`", leaf);
+		rmdir(path);
+		return -1;
+	}
+	fd = open(leaf, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		vps_error(err, errno, "open cgroup `%s`", path);
+		vps_error(err, errno, "open cgroup `%s`", leaf);
+		rmdir(leaf);
 		rmdir(path);
 		return -1;
 	}
@@ -136,12 +143,13 @@ int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err)
 
 int vps_cgroup_remove(unsigned int id, struct vps_err *err)
 {
-	char path[256];
+	char path[256], leaf[256];
 
+	vps_cgroup_leaf_path(id, leaf, sizeof(leaf));
 	vps_cgroup_path(id, path, sizeof(path));
 	/* The last tasks may still be leaving: rmdir says EBUSY until they are gone. */
 	for (int i = 0; i < 100; i++) {
-		if (rmdir(path) == 0 || errno == ENOENT)
+		if ((rmdir(leaf) == 0 || errno == ENOENT) && (rmdir(path) == 0 || errno == ENOENT))
 			return 0;
 		if (errno != EBUSY)
 			break;

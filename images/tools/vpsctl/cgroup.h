@@ -1,11 +1,12 @@
-/* The cgroup v2 group of a VPS: /sys/fs/cgroup/vps/<id>. */
+/* The cgroup v2 group of a VPS: /sys/fs/cgroup/vps/<id> with its limits, its processes in leaf/ below. */
 #ifndef VPS_CGROUP_H
 #define VPS_CGROUP_H
 
 #include "../common/error.h"
 #include "config.h"
 
-/* Create the group and write the config's limits; returns an O_PATH|O_DIRECTORY fd for CLONE_INTO_CGROUP. */
+/* Create the group, write the config's limits, and make its leaf; returns an O_PATH|O_DIRECTORY fd
+ * of the leaf for CLONE_INTO_CGROUP. */
 int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err);
 /* Write the limits the cgroup enforces before anything runs in it (procs/threads, phys, pctcpu). */
 int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err);

@@ -16,8 +16,8 @@
 
 enum exec_mode { EXEC_WAIT, EXEC_DETACH };
 
-static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, char **cmd, unsigned long long caps,
-						 enum exec_mode mode)
+static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, int init_fd, char **cmd,
+						 unsigned long long caps, enum exec_mode mode)
 {
 	unsigned int id = cfg->id;
 	struct vps_err err = { 0 };
@@ -33,7 +33,8 @@ static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, c
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
-	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(caps, &err) < 0) {
+	if (vps_enter_user(init_fd, id, &err) < 0 || vps_limits_self(cfg, &err) < 0 ||
+	    vps_caps_apply_bounding(caps, &err) < 0) {
 		fprintf(stderr, "vpsctl: %s\n", err.msg);
 		_exit(126);
 	}
@@ -54,6 +55,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 	struct vps_runtime rt;
 	struct vps_err err = { 0 };
 	cleanup_close int cg_fd = -1;
+	cleanup_close int init_fd = -1;
 	char path[256];
 	unsigned int id;
 	int status;
@@ -73,7 +75,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 		vps_error(&err, 0, "%s: VPS %u is suspended (resume it first)", name, id);
 		return fail(&err);
 	}
-	vps_cgroup_path(id, path, sizeof(path));
+	vps_cgroup_leaf_path(id, path, sizeof(path));
 	cg_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cg_fd < 0) {
 		vps_error(&err, errno, "%s: open cgroup `%s`", name, path);
@@ -83,7 +85,8 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 	caps = vps_config_caps(&cfg);
 	if (vps_task_capbnd(rt.init_pid, &running) == 0)
 		caps &= running;
-	if (vps_enter_namespaces(rt.init_pid) < 0) {
+	init_fd = vps_pidfd_open(rt.init_pid);
+	if (init_fd < 0 || vps_enter_namespaces(rt.init_pid) < 0) {
 		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
 		return fail(&err);
 	}
@@ -94,7 +97,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 		return fail(&err);
 	}
 	if (pid == 0)
-		exec_child(&cfg, cmd, caps, mode);
+		exec_child(&cfg, init_fd, cmd, caps, mode);
 	if (mode == EXEC_DETACH) {
 		printf("%d\n", (int)pid);
 		return 0;

@@ -18,7 +18,7 @@ static int holding(unsigned int id, uint64_t caps)
 	struct vps_err ignored;
 	int n = 0;
 
-	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.procs", id);
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF "/cgroup.procs", id);
 	if (read_file(path, buf, sizeof(buf), &ignored) < 0)
 		return 0;
 	for (char *p = buf; *p;) {

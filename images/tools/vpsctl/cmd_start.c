@@ -2,12 +2,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
+#include <linux/securebits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +18,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "commands.h"
+#include "idmap.h"
 #include "lifecycle.h"
 #include "limits.h"
 #include "netlink.h"
@@ -24,7 +28,10 @@
 #include "teardown.h"
 #include "util.h"
 
-#define VPS_NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
+/* The user namespace first: the others are then owned by it, so root inside has full powers
+ * over its own namespaces and none over the host's. */
+#define VPS_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
+		      CLONE_NEWCGROUP)
 #define MAX_INIT_ARGS 32
 
 /* What start has done so far, undone in reverse order when a later step fails. */
@@ -62,7 +69,13 @@ static int setup_host_net(const struct vps_config *cfg, pid_t child, struct star
 {
 	char name[32], knob[128];
 	struct vps_ipnet gw = { .family = AF_INET, .prefix = 32 };
-	static const char *const sysctls[] = { "proxy_arp", "rp_filter" };
+	/* The host believes nothing a VPS says about routing: no router advertisements (an address
+	 * and a default route for the host), no redirects. */
+	static const struct { const char *knob, *value; } sysctls[] = {
+		{ "ipv4/conf/%s/proxy_arp", "1" }, { "ipv4/conf/%s/rp_filter", "1" },
+		{ "ipv4/conf/%s/accept_redirects", "0" }, { "ipv6/conf/%s/accept_ra", "0" },
+		{ "ipv6/conf/%s/accept_redirects", "0" }, { "ipv6/conf/%s/autoconf", "0" },
+	};
 
 	vps_veth_name(cfg->id, name, sizeof(name));
 	if (nl_veth_create(name, "eth0", child, err) < 0)
@@ -70,8 +83,10 @@ static int setup_host_net(const struct vps_config *cfg, pid_t child, struct star
 	st->veth_made = 1;
 	inet_pton(AF_INET, VPS_GATEWAY4, gw.addr);
 	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
-		snprintf(knob, sizeof(knob), "/proc/sys/net/ipv4/conf/%s/%s", name, sysctls[i]);
-		if (write_file(knob, "1", err) < 0)
+		char rel[96];
+		snprintf(rel, sizeof(rel), sysctls[i].knob, name);
+		snprintf(knob, sizeof(knob), "/proc/sys/net/%s", rel);
+		if (write_file(knob, sysctls[i].value, err) < 0)
 			return -1;
 	}
 	if (nl_addr_add(name, &gw, err) < 0 || nl_link_up(name, err) < 0)
@@ -124,7 +139,17 @@ static int split_words(char *s, char **argv, int max)
 	return n;
 }
 
-/* Runs in the clone: wait for the host side, finish the namespaces from inside, exec INIT. */
+/* Root of the VPS's user namespace: ids 0 inside (the host ids of its range), no supplementary
+ * groups; the capabilities of the namespace's creator stay (INIT drops its bounding set later). */
+static int become_vps_root(unsigned int id, struct vps_err *err)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return vps_error(err, errno, "become root of the user namespace of VPS %u", id);
+	return 0;
+}
+
+/* Runs in the VPS's namespaces as INIT-to-be: wait until the host has mapped its ids and made the
+ * host side of its network, finish the namespaces from inside, exec INIT. */
 static void __attribute__((noreturn)) child_main(const struct vps_config *cfg, int go_fd, int report_fd, int log_fd)
 {
 	struct vps_err err = { 0 };
@@ -134,12 +159,14 @@ static void __attribute__((noreturn)) child_main(const struct vps_config *cfg, i
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);	/* the parent gave up: nothing to report */
+	if (become_vps_root(cfg->id, &err) < 0)
+		goto fail;
 	setsid();
 	if (sethostname(cfg->name, strlen(cfg->name)) < 0) {
 		vps_error(&err, errno, "set hostname `%s`", cfg->name);
 		goto fail;
 	}
-	if (setup_vps_net(cfg, &err) < 0 || vps_rootfs_enter(cfg, &err) < 0)
+	if (setup_vps_net(cfg, &err) < 0 || vps_rootfs_enter_vps(cfg, &err) < 0)
 		goto fail;
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0) {
@@ -165,13 +192,49 @@ fail:
 	_exit(1);
 }
 
+/* The first stage, in a new mount namespace of the host: lay out the VPS root there, then clone
+ * INIT-to-be into the VPS's namespaces as a sibling (CLONE_PARENT: vpsctl waits for it) and send
+ * its pid on pid_fd. The user namespace is created with effective ids of the VPS's range, so the
+ * kernel counts what the VPS uses per user (inotify instances, message queues...) against that
+ * range, never against host root. */
+static void __attribute__((noreturn)) setup_main(const struct vps_config *cfg, int cg_fd, int go_fd, int report_fd,
+						 int log_fd, int pid_fd)
+{
+	struct vps_err err = { 0 };
+	uint32_t owner = vps_id_base(cfg->id);
+	pid_t child;
+
+	if (vps_rootfs_enter_host(cfg, &err) < 0)
+		goto fail;
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP) < 0 || setresgid(-1, owner, -1) < 0 ||
+	    setresuid(-1, owner, -1) < 0) {
+		vps_error(&err, errno, "take the ids of VPS %u", cfg->id);
+		goto fail;
+	}
+	child = vps_clone_into(VPS_NS_FLAGS | CLONE_PARENT, cg_fd);
+	if (child < 0) {
+		vps_error(&err, errno, "clone the init of VPS %u into new namespaces", cfg->id);
+		goto fail;
+	}
+	if (child == 0)
+		child_main(cfg, go_fd, report_fd, log_fd);
+	if (write(pid_fd, &child, sizeof(child)) != sizeof(child))
+		_exit(1);
+	_exit(0);
+fail:
+	if (write(report_fd, err.msg, strlen(err.msg)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
 static int start_vps(const struct vps_config *cfg, pid_t *init_pid, struct vps_err *err)
 {
 	struct start_state st = { .cfg = cfg };
 	cleanup_close int cg_fd = -1;
 	cleanup_close int log_fd = -1;
-	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
+	int go[2] = { -1, -1 }, report[2] = { -1, -1 }, pids[2] = { -1, -1 };
 	char path[256], msg[sizeof(err->msg)];
+	pid_t setup;
 	ssize_t n;
 
 	if (mkdir_p(VPS_RUN_DIR, 0755, err) < 0)
@@ -187,26 +250,41 @@ static int start_vps(const struct vps_config *cfg, pid_t *init_pid, struct vps_e
 	if (cg_fd < 0)
 		goto fail;
 	st.cgroup_made = 1;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0 || pipe2(pids, O_CLOEXEC) < 0) {
 		vps_error(err, errno, "create pipes");
 		goto fail;
 	}
 	fflush(NULL);
-	st.child = vps_clone_into(VPS_NS_FLAGS, cg_fd);
-	if (st.child < 0) {
-		st.child = 0;
-		vps_error(err, errno, "clone the init of VPS %u into new namespaces", cfg->id);
+	setup = vps_clone_into(CLONE_NEWNS, -1);
+	if (setup < 0) {
+		vps_error(err, errno, "clone a mount namespace for VPS %u", cfg->id);
 		goto fail;
 	}
-	if (st.child == 0) {
+	if (setup == 0) {
 		close(go[1]);
 		close(report[0]);
+		close(pids[0]);
 		syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-		child_main(cfg, go[0], report[1], log_fd);
+		setup_main(cfg, cg_fd, go[0], report[1], log_fd, pids[1]);
 	}
 	close(go[0]);
 	close(report[1]);
-	go[0] = report[1] = -1;
+	close(pids[1]);
+	go[0] = report[1] = pids[1] = -1;
+	while ((n = read(pids[0], &st.child, sizeof(st.child))) < 0 && errno == EINTR)
+		;
+	while (waitpid(setup, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != sizeof(st.child)) {
+		st.child = 0;
+		while ((n = read(report[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
+			;
+		msg[n > 0 ? n : 0] = '\0';
+		vps_error(err, 0, "%s", n > 0 ? msg : "the set-up of its namespaces failed");
+		goto fail;
+	}
+	if (vps_idmap_write(st.child, cfg->id, err) < 0)
+		goto fail;
 	if (setup_host_net(cfg, st.child, &st, err) < 0)
 		goto fail;
 	if (write(go[1], "g", 1) != 1) {
@@ -247,6 +325,7 @@ static int start_vps(const struct vps_config *cfg, pid_t *init_pid, struct vps_e
 	}
 	close(go[1]);
 	close(report[0]);
+	close(pids[0]);
 	*init_pid = st.child;
 	return 0;
 fail:
@@ -254,6 +333,8 @@ fail:
 		close(go[1]);	/* a child still waiting reads EOF and exits */
 	if (report[0] >= 0)
 		close(report[0]);
+	if (pids[0] >= 0)
+		close(pids[0]);
 	rollback(&st);
 	return -1;
 }

@@ -23,7 +23,7 @@ static void terminate_services(unsigned int id, pid_t init_pid)
 	long long deadline = now_ms() + STOP_GRACE_MS;
 	int others;
 
-	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.procs", id);
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF "/cgroup.procs", id);
 	do {
 		others = 0;
 		if (read_file(path, buf, sizeof(buf), &ignored) < 0)

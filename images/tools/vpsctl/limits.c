@@ -59,7 +59,7 @@ static int rlimit_all(unsigned int id, int resource, const struct rlimit *rl, st
 {
 	char path[256], buf[16384];
 
-	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/cgroup.procs", id);
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF "/cgroup.procs", id);
 	if (read_file(path, buf, sizeof(buf), err) < 0)
 		return -1;
 	for (char *p = buf; *p;) {

@@ -16,6 +16,11 @@ void vps_cgroup_path(unsigned int id, char *buf, size_t len)
 	snprintf(buf, len, VPS_CGROUP_ROOT "/%u", id);
 }
 
+void vps_cgroup_leaf_path(unsigned int id, char *buf, size_t len)
+{
+	snprintf(buf, len, VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF, id);
+}
+
 void vps_veth_name(unsigned int id, char *buf, size_t len)
 {
 	snprintf(buf, len, "vps%u", id);

@@ -8,6 +8,9 @@
 #include "config.h"
 
 #define VPS_CGROUP_ROOT "/sys/fs/cgroup/vps"
+/* The processes of VPS <id> live in VPS_CGROUP_ROOT/<id>/leaf, below the cgroup that carries its
+ * limits: its cgroup namespace starts at the leaf, so the limits are outside its view. */
+#define VPS_CGROUP_LEAF "leaf"
 #define VPS_RUN_DIR "/run/vps"
 #define VPS_TEMPLATE "/usr/share/vps/template"
 #define VPS_DEV "/dev/vps"
@@ -24,6 +27,7 @@ struct vps_runtime {
 };
 
 void vps_cgroup_path(unsigned int id, char *buf, size_t len);
+void vps_cgroup_leaf_path(unsigned int id, char *buf, size_t len);
 void vps_veth_name(unsigned int id, char *buf, size_t len);
 void vps_pidfile_path(unsigned int id, char *buf, size_t len);
 void vps_config_path(unsigned int id, char *buf, size_t len);

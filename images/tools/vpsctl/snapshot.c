@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "idmap.h"
 
 /* ---- writing ---- */
 
@@ -30,6 +31,7 @@ struct writer {
 	char path[PATH_MAX + SNAP_MAX_PATH + 2], target[SNAP_MAX_PATH + 1];
 	struct link { dev_t dev; ino_t ino; char *path; } *links;
 	size_t nlinks, caplinks;
+	unsigned int source_id;
 };
 
 static int w_flush(struct writer *w, struct vps_err *err)
@@ -184,8 +186,9 @@ static int w_entry(struct writer *w, const char *root, const char *rel, struct v
 	}
 	memset(e, 0, offsetof(struct snap_entry, path));
 	e->mode = st.st_mode;
-	e->uid = st.st_uid;
-	e->gid = st.st_gid;
+	/* owners as seen inside the VPS: the stream restores under any id's range */
+	e->uid = vps_id_inside(w->source_id, st.st_uid);
+	e->gid = vps_id_inside(w->source_id, st.st_gid);
 	e->rdev_major = major(st.st_rdev);
 	e->rdev_minor = minor(st.st_rdev);
 	e->size = S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) ? (uint64_t)st.st_size : 0;
@@ -285,6 +288,7 @@ int snap_write(int fd, const struct snap_header *h, const char *config, size_t c
 		return vps_error(err, ENOMEM, "write the snapshot");
 	if (config_len == 0 || config_len > SNAP_MAX_CONFIG)
 		return vps_error(err, E2BIG, "write the snapshot: a config of %zu bytes", config_len);
+	w->source_id = h->source_id;
 	w->fd = fd;
 	snap_sha256_init(&w->sha);
 	snap_header_encode(h, hdr);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <sched.h>
@@ -33,7 +34,8 @@ pid_t vps_clone_into(unsigned long long ns_flags, int cgroup_fd)
 
 	memset(&args, 0, sizeof(args));
 	args.flags = ns_flags;
-	args.exit_signal = SIGCHLD;
+	/* a sibling (CLONE_PARENT) signals the parent as its cloner would; clone3 wants 0 then */
+	args.exit_signal = ns_flags & CLONE_PARENT ? 0 : SIGCHLD;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;
@@ -48,11 +50,25 @@ int vps_enter_namespaces(pid_t pid)
 
 	if (fd < 0)
 		return -1;
-	ret = setns(fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP);
+	ret = setns(fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID);
 	int saved = errno;
 	close(fd);
 	errno = saved;
 	return ret;
+}
+
+int vps_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int vps_enter_user(int init_pidfd, unsigned int id, struct vps_err *err)
+{
+	if (setns(init_pidfd, CLONE_NEWUSER | CLONE_NEWCGROUP) < 0)
+		return vps_error(err, errno, "enter the user and cgroup namespaces of VPS %u", id);
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return vps_error(err, errno, "become root of the user namespace of VPS %u", id);
+	return 0;
 }
 
 int vps_in_netns(pid_t pid, int (*fn)(void *arg, struct vps_err *err), void *arg, struct vps_err *err)

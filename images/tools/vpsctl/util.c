@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -144,18 +145,18 @@ int run_shell(const char *what, const char *cmd, char *const extra_env[], struct
 
 int is_mountpoint(const char *path)
 {
-	char buf[8192];
-	struct vps_err ignored;
-	size_t plen = strlen(path);
+	struct statx self, parent;
+	char up[PATH_MAX + 4];
 
-	if (read_file("/proc/self/mounts", buf, sizeof(buf), &ignored) < 0)
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &self) < 0 || !(self.stx_mask & STATX_MNT_ID))
 		return 0;
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		char *mp = strchr(line, ' ');
-		if (mp && !strncmp(mp + 1, path, plen) && mp[1 + plen] == ' ')
-			return 1;
-	}
-	return 0;
+	if (!strcmp(path, "/"))
+		return 1;
+	snprintf(up, sizeof(up), "%s/..", path);
+	if (statx(AT_FDCWD, up, 0, STATX_MNT_ID, &parent) < 0)
+		return 0;
+	/* a mount's root has another mount id than its parent directory (bind mounts on the same fs too) */
+	return self.stx_mnt_id != parent.stx_mnt_id;
 }
 
 int run_quiet(const char *what, char *const argv[], struct vps_err *err)

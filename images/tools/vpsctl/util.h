@@ -16,7 +16,7 @@ int mkdir_p(const char *path, mode_t mode, struct vps_err *err);
 int rm_rf(const char *path, struct vps_err *err);
 /* Run "/bin/sh -c cmd" with extra environment, wait, fail unless it exits 0. */
 int run_shell(const char *what, const char *cmd, char *const extra_env[], struct vps_err *err);
-/* 1 if path is a mount point (listed in /proc/self/mounts). */
+/* 1 if path is the root of a mount (its mount id differs from its parent directory's). */
 int is_mountpoint(const char *path);
 /* Run argv (argv[0] a path) with stdout and stderr to /dev/null, wait, fail unless it exits 0. */
 int run_quiet(const char *what, char *const argv[], struct vps_err *err);

@@ -1,7 +1,8 @@
 /* vps-hostsetup: the host context's bring-up, run once by /etc/init.d/rcS. It does in one process
  * what a shell script would do in twenty forks (each costs ~20 ms on the emulated CPU):
  * filesystems, hostname, cgroup v2 controllers for /sys/fs/cgroup/vps, vps.ko, loopback,
- * forwarding and source checks for routed VPS networking, and the VPS template's shared binaries.
+ * forwarding and source checks for routed VPS networking, the kernel log and BPF closed to
+ * everybody but host root, and the VPS template's shared binaries.
  * A failing step is reported and the others still run; the exit code says whether any failed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,7 +101,9 @@ int vpsinit_hostsetup_main(int argc, char **argv)
 	do_mount("devpts", "/dev/pts", 0, "gid=5,mode=0620,ptmxmode=0666");
 	do_mount("tmpfs", "/dev/shm", 0, "mode=1777");
 	do_mount("tmpfs", "/run", 0, "mode=0755");
-	do_mount("cgroup2", "/sys/fs/cgroup", 0, NULL);
+	/* nsdelegate: a cgroup namespace is a delegation boundary (nothing inside writes the files
+	 * of its namespace's root, nor moves processes out of it). */
+	do_mount("cgroup2", "/sys/fs/cgroup", 0, "nsdelegate");
 	set_hostname();
 	/* Every controller a VPS limit needs, delegated to /sys/fs/cgroup/vps/<id>. */
 	write_knob("/sys/fs/cgroup/cgroup.subtree_control", controllers);
@@ -115,6 +118,9 @@ int vpsinit_hostsetup_main(int argc, char **argv)
 	write_knob("/proc/sys/net/ipv4/ip_forward", "1");
 	write_knob("/proc/sys/net/ipv4/conf/all/rp_filter", "1");
 	write_knob("/proc/sys/net/ipv4/conf/default/rp_filter", "1");
+	/* Nothing of the host's kernel log or its BPF for anybody but host root. */
+	write_knob("/proc/sys/kernel/dmesg_restrict", "1");
+	write_knob("/proc/sys/kernel/unprivileged_bpf_disabled", "1");
 	/* The template root holds busybox itself (the host's /bin links to it: rootfs/make-base.sh)
 	 * and shares the in-guest test helper (vpstest). */
 	hard_link("/sbin/vps-tools", "/usr/share/vps/template/usr/bin/vpstest");

@@ -21,6 +21,10 @@ static const struct {
 	{ "udprecv", vpstest_udprecv },
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
+	{ "inotify", vpstest_inotify },
+	{ "bpf", vpstest_bpf },
+	{ "ra", vpstest_ra },
+	{ "userns", vpstest_userns },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -19,6 +19,10 @@ int vpstest_spoof(int argc, char **argv);
 int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
+int vpstest_inotify(int argc, char **argv);
+int vpstest_bpf(int argc, char **argv);
+int vpstest_ra(int argc, char **argv);
+int vpstest_userns(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
