@@ -25,6 +25,7 @@ static const struct {
 	{ "bpf", vpstest_bpf },
 	{ "ra", vpstest_ra },
 	{ "userns", vpstest_userns },
+	{ "cgroup-limit", vpstest_cgroup_limit },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -3,14 +3,19 @@
  *   vpstest bpf                  load a one-instruction socket filter: "bpf <ERRNO>"
  *   vpstest ra IFNAME            send one IPv6 router advertisement (prefix 2001:db8:66::/64,
  *                                default router, autonomous) to all nodes: "ra <ERRNO>"
- *   vpstest userns               make a user namespace: "userns <ERRNO>" */
+ *   vpstest userns               make a user namespace: "userns <ERRNO>"
+ *   vpstest cgroup-limit VALUE   the way out of a VPS's pids limit: a user and a cgroup namespace of
+ *                                its own, cgroup2 mounted on /tmp, VALUE written to pids.max there:
+ *                                "cgroup-limit <step that failed> <ERRNO>" or "cgroup-limit raised OK" */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -114,5 +119,60 @@ int vpstest_userns(int argc, char **argv)
 		return 2;
 	}
 	printf("userns %s\n", vpstest_errname(unshare(CLONE_NEWUSER) < 0 ? errno : 0));
+	return 0;
+}
+
+static int write_to(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+int vpstest_cgroup_limit(int argc, char **argv)
+{
+	char map[64];
+	const char *step;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int e;
+
+	if (argc != 2 || vpstest_count(argv[1]) < 0) {
+		fprintf(stderr, "usage: vpstest cgroup-limit VALUE\n");
+		return 2;
+	}
+	step = "userns";
+	if (unshare(CLONE_NEWUSER) < 0) {
+		e = errno;
+		goto out;
+	}
+	step = "map";
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
+	if ((e = write_to("/proc/self/uid_map", map)) || (e = write_to("/proc/self/setgroups", "deny")))
+		goto out;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
+	if ((e = write_to("/proc/self/gid_map", map)))
+		goto out;
+	step = "cgroupns";
+	if (unshare(CLONE_NEWCGROUP | CLONE_NEWNS) < 0) {
+		e = errno;
+		goto out;
+	}
+	step = "mount";
+	if (mount("none", "/tmp", "cgroup2", 0, NULL) < 0) {
+		e = errno;
+		goto out;
+	}
+	step = "pids.max";
+	if ((e = write_to("/tmp/pids.max", argv[1])))
+		goto out;
+	step = "raised";
+out:
+	printf("cgroup-limit %s %s\n", step, vpstest_errname(e));
 	return 0;
 }

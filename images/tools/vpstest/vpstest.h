@@ -23,6 +23,7 @@ int vpstest_inotify(int argc, char **argv);
 int vpstest_bpf(int argc, char **argv);
 int vpstest_ra(int argc, char **argv);
 int vpstest_userns(int argc, char **argv);
+int vpstest_cgroup_limit(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
