@@ -46,6 +46,12 @@ describe('root in a VPS is not root on the host', () => {
     expect(await g.ok(`cat /proc/${init}/cgroup`)).toBe('0::/vps/3/leaf\n');
     expect(await g.ok('vpsctl execwt 3 cat /proc/self/cgroup')).toBe('0::/\n');
     expect(await g.ok('stat -c %u /sys/fs/cgroup/vps/3/pids.max')).toBe('0\n');
+    // with nested user namespaces allowed, the attack gets further and still finds no limit to raise:
+    // the root of its cgroup namespace is the leaf, which has no pids.max (and the host owns the rest)
+    await g.ok("vpsctl stop 3 && sed -i '/^NESTED_USERNS/d' /etc/vps/vps_3.conf && echo 'NESTED_USERNS = yes' >> /etc/vps/vps_3.conf && vpsctl start 3");
+    expect(await g.ok('vpsctl execwt 3 vpstest userns')).toBe('userns OK\n');
+    expect(await g.ok('vpsctl execwt 3 vpstest cgroup-limit 10000')).toBe('cgroup-limit pids.max ENOENT\n');
+    expect(await g.ok('cat /sys/fs/cgroup/vps/3/pids.max')).toBe('32\n');
     // and it still stops and starts cleanly
     await g.ok('vpsctl stop 3 && vpsctl start 3 && vpsctl stop 3');
     expect((await g.sh('test -d /sys/fs/cgroup/vps/3')).code).not.toBe(0);

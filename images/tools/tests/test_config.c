@@ -65,6 +65,8 @@ static const char *config_diff(const struct vps_config *a, const struct vps_conf
 #undef STR
 	if (a->id != b->id)
 		return snprintf(why, sizeof(why), "id: got %u, want %u", a->id, b->id), why;
+	if (a->nested_userns != b->nested_userns)
+		return snprintf(why, sizeof(why), "nested_userns: got %d, want %d", a->nested_userns, b->nested_userns), why;
 	if (a->n_ipnets != b->n_ipnets)
 		return snprintf(why, sizeof(why), "n_ipnets: got %d, want %d", a->n_ipnets, b->n_ipnets), why;
 	for (i = 0; i < a->n_ipnets; i++) {
@@ -123,6 +125,7 @@ static void want_full(struct vps_config *c)
 	set_limit(c, RES_TCPSOCK, 10, VPS_UNLIMITED);
 	set_limit(c, RES_NETSPEED, 10000000, 100000000);
 	c->priv_allow = CAPBIT(CAP_NET_ADMIN) | CAPBIT(CAP_SYS_TIME);
+	c->nested_userns = 1;
 	c->priv_nosys = CAPBIT(CAP_MKNOD) | CAPBIT(CAP_NET_RAW);
 }
 
@@ -285,6 +288,8 @@ static const struct bad {
 	{ "fixtures/bad_priv_unknown.conf", "fixtures/bad_priv_unknown.conf:1: PRIV_ALLOW: unknown capability \"sys_foo\"", 0 },
 	{ "fixtures/bad_priv_overlap.conf",
 	  "fixtures/bad_priv_overlap.conf:2: PRIV_NOSYS: sys_time both allowed (PRIV_ALLOW) and removed (PRIV_NOSYS)", 0 },
+	{ "fixtures/bad_nested_userns.conf",
+	  "fixtures/bad_nested_userns.conf:1: NESTED_USERNS: \"maybe\" is neither yes nor no", 0 },
 	{ "fixtures/no_such_file.conf", "open fixtures/no_such_file.conf: No such file or directory", ENOENT },
 	{ "fixtures", "read fixtures: Is a directory", EISDIR },
 };

@@ -451,7 +451,7 @@ static int check_path(const char *v, struct vps_err *err)
 
 /* ---- keys ---- */
 
-enum kind { K_NAME, K_PATH, K_INIT, K_CMD, K_IPNETS, K_LIMITS, K_PRIV_ALLOW, K_PRIV_NOSYS };
+enum kind { K_NAME, K_PATH, K_INIT, K_CMD, K_IPNETS, K_LIMITS, K_PRIV_ALLOW, K_PRIV_NOSYS, K_NESTED_USERNS };
 
 #define FIELD(f) offsetof(struct vps_config, f), sizeof(((struct vps_config *)0)->f)
 
@@ -472,6 +472,7 @@ static const struct key {
 	{ "LIMITS", K_LIMITS, 0, 0 },
 	{ "PRIV_ALLOW", K_PRIV_ALLOW, 0, 0 },
 	{ "PRIV_NOSYS", K_PRIV_NOSYS, 0, 0 },
+	{ "NESTED_USERNS", K_NESTED_USERNS, 0, 0 },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -522,6 +523,11 @@ static int set_key(struct vps_config *cfg, const struct key *k, const char *v, s
 		return vps_caps_parse(v, &cfg->priv_allow, err);
 	case K_PRIV_NOSYS:
 		return vps_caps_parse(v, &cfg->priv_nosys, err);
+	case K_NESTED_USERNS:
+		if (strcasecmp(v, "yes") && strcasecmp(v, "no"))
+			return vps_error(err, 0, "%s is neither yes nor no", Q(v));
+		cfg->nested_userns = !strcasecmp(v, "yes");
+		return 0;
 	default:
 		if (check_string(k, v, err) < 0)
 			return -1;
@@ -830,6 +836,8 @@ static int format_config(const struct vps_config *cfg, char **text, size_t *len)
 	fputc('\n', f);
 	put_caps(f, "PRIV_ALLOW", cfg->priv_allow);
 	put_caps(f, "PRIV_NOSYS", cfg->priv_nosys);
+	fputs("\n# Whether processes inside may make user namespaces of their own (yes or no).\n", f);
+	put_key(f, "NESTED_USERNS", cfg->nested_userns ? "yes" : "no");
 	if (fflush(f) || ferror(f))
 		return -1;
 	return 0;

@@ -54,6 +54,7 @@ struct vps_config {
 	struct vps_limit limits[RES_COUNT];
 	uint64_t priv_allow;	/* capabilities added to the default set (bit = CAP_*) */
 	uint64_t priv_nosys;	/* capabilities removed from the default set */
+	int nested_userns;	/* NESTED_USERNS: processes inside may make user namespaces */
 };
 
 /* Defaults for VPS <id> before any file is read. */

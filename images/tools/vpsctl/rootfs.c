@@ -284,18 +284,18 @@ int vps_rootfs_enter_host(const struct vps_config *cfg, struct vps_err *err)
 	return 0;
 }
 
-/* No user namespaces inside a VPS: one would give its processes every capability over what they
- * own there, the surface a VPS root is meant to be without. The knob is per user namespace, and
- * /proc/sys turns read-only right after. */
-static int forbid_nested_userns(struct vps_err *err)
+/* No user namespaces inside a VPS unless its config says NESTED_USERNS = yes: one gives its
+ * processes every capability over what they own there, the surface a VPS root is meant to be
+ * without. The knob is per user namespace, and /proc/sys turns read-only right after. */
+static int forbid_nested_userns(const struct vps_config *cfg, struct vps_err *err)
 {
-	return write_file("/proc/sys/user/max_user_namespaces", "0", err);
+	return cfg->nested_userns ? 0 : write_file("/proc/sys/user/max_user_namespaces", "0", err);
 }
 
 int vps_rootfs_enter_vps(const struct vps_config *cfg, struct vps_err *err)
 {
 	if (do_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0 ||
-	    forbid_nested_userns(err) < 0 || mask_proc(err) < 0 || bind_readonly("/proc/sys", err) < 0 ||
+	    forbid_nested_userns(cfg, err) < 0 || mask_proc(err) < 0 || bind_readonly("/proc/sys", err) < 0 ||
 	    do_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL, err) < 0 ||
 	    do_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5", err) < 0 ||
 	    do_mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0)
