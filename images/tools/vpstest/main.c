@@ -21,6 +21,9 @@ static const struct {
 	{ "udprecv", vpstest_udprecv },
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
+	{ "fdhold", vpstest_fdhold },
+	{ "vmfork", vpstest_vmfork },
+	{ "capfork", vpstest_capfork },
 };
 
 int vpstest_main(int argc, char **argv)

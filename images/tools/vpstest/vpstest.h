@@ -19,6 +19,9 @@ int vpstest_spoof(int argc, char **argv);
 int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
+int vpstest_fdhold(int argc, char **argv);
+int vpstest_vmfork(int argc, char **argv);
+int vpstest_capfork(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
