@@ -56,6 +56,25 @@ describe('limits that copies cannot pass', () => {
     await kernelClean();
   });
 
+  it('files: a thread with a table of its own counts, and so does its copy', async () => {
+    await g.ok('vpsctl limit 3 files:16:16 && vpsctl start 3');
+    // the thread copies the process's table (stdin, stdout, stderr) with unshare(CLONE_FILES)
+    // and opens until refused
+    const out = await background(g, 3, 'vpstest fdunshare', '/tmp/fdunshare.out');
+    const r = await results(out, 'open');
+    expect(r.unshare).toEqual({ count: 1, errno: 'OK' });
+    expect(r.open?.errno).toBe('EMFILE');
+    const v = await vserver(g, 3);
+    expect(v.usedFiles).toBeGreaterThanOrEqual(r.open!.count + 3); // the thread's table is in it
+    expect(v.usedFiles).toBeLessThanOrEqual(16);
+    // with VPS 3 full, another thread's copy is refused
+    const again = await g.sh('vpsctl execwt 3 vpstest fdunshare');
+    expect(again.stdout).toMatch(/^unshare 0 EMFILE\n$/);
+    await killWorkload('fdunshare');
+    await kernelClean();
+    await stopsCleanly(g);
+  });
+
   it('virt: the address space fork copies counts, and a copy past hard fails with ENOMEM', async () => {
     await g.ok('vpsctl limit 3 virt:64M:64M && vpsctl start 3');
     // 24 MB mapped (RLIMIT_AS lets each process have 64 MB), then 6 children that copy it

@@ -22,6 +22,7 @@ static const struct {
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
 	{ "fdhold", vpstest_fdhold },
+	{ "fdunshare", vpstest_fdunshare },
 	{ "vmfork", vpstest_vmfork },
 	{ "capfork", vpstest_capfork },
 };

@@ -20,6 +20,7 @@ int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
 int vpstest_fdhold(int argc, char **argv);
+int vpstest_fdunshare(int argc, char **argv);
 int vpstest_vmfork(int argc, char **argv);
 int vpstest_capfork(int argc, char **argv);
 
