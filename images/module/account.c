@@ -99,7 +99,8 @@ static unsigned int vps_table_fds(struct files_struct *files)
 /*
  * RCU: the context's open descriptors: each process's table, and the table
  * of any of its threads that unshared its own (a table shared by two
- * processes counts twice; the show path counts it once)
+ * processes, or by two threads besides the leader's, counts for each; the
+ * show path counts it once)
  */
 unsigned long vps_files_open(const struct vps_ctx *ctx)
 {
@@ -281,11 +282,12 @@ static unsigned int vps_fds_copied(struct files_struct *files,
 static int vps_dup_fd_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct files_struct *oldf = (struct files_struct *)regs->ax;
-	bool refuse;
+	bool refuse = false;
 
 	rcu_read_lock();
-	refuse = vps_files_refused(vps_fds_copied(oldf,
-				   (const struct fd_range *)regs->dx));
+	if (vps_current_vps())	/* count the copy only for a VPS */
+		refuse = vps_files_refused(vps_fds_copied(oldf,
+					   (const struct fd_range *)regs->dx));
 	rcu_read_unlock();
 	return refuse ? vps_refuse(regs, (unsigned long)ERR_PTR(-EMFILE)) : 0;
 }

@@ -15,7 +15,8 @@
  * wake_up_new_task() gives every new task of the context that still holds
  * any of it the same task_work before the task first runs (TWA_RESUME: it
  * runs before the task's first instruction in user space). If that work
- * cannot be queued (out of memory), the new task is killed before it runs.
+ * cannot be queued (out of memory, or the module is going away), the new
+ * task is killed before it runs.
  * The probe's handler may run in NMI context (while the probe traps), but
  * always at the entry of wake_up_new_task(), called by kernel_clone() with
  * no lock held and interrupts on: allocating and signalling there is safe.
