@@ -22,12 +22,17 @@ static int __init vps_init(void)
 	err = vps_account_init();
 	if (err)
 		goto out_proc;
-	err = vps_dev_init();
+	err = vps_priv_init();
 	if (err)
 		goto out_account;
+	err = vps_dev_init();
+	if (err)
+		goto out_priv;
 	pr_info("vps: module version %s loaded\n", VPS_VERSION);
 	return 0;
 
+out_priv:
+	vps_priv_exit();
 out_account:
 	vps_account_exit();
 out_proc:
@@ -40,7 +45,8 @@ out_debug:
 static void __exit vps_exit(void)
 {
 	vps_dev_exit();		/* no new commands */
-	vps_account_exit();	/* no probe runs after this */
+	vps_priv_exit();	/* no probe runs after these */
+	vps_account_exit();
 	vps_ctx_del_all();	/* drops every <id> entry, hook and reference */
 	vps_proc_exit();	/* the per-netns directories and the symlink */
 	vps_debug_exit();

@@ -123,6 +123,38 @@ static int vps_cmp_pid(const void *a, const void *b)
 }
 
 /*
+ * RCU: the descriptor table of @p and those of its threads that unshared
+ * their own, into @fds; false if they do not fit in @cap entries
+ */
+static bool vps_scan_tables(struct task_struct *p, struct vps_fds *fds,
+			    unsigned int *nr_fds, unsigned int cap)
+{
+	struct files_struct *leader = READ_ONCE(p->files);
+	struct task_struct *t;
+	bool fits = true;
+
+	for_each_thread(p, t) {
+		task_lock(t);
+		if (t->files && (t == p || t->files != leader)) {
+			struct fdtable *fdt = files_fdtable(t->files);
+
+			if (*nr_fds == cap) {
+				fits = false;
+			} else {
+				fds[*nr_fds].files = t->files;
+				fds[*nr_fds].n = bitmap_weight(fdt->open_fds,
+							       fdt->max_fds);
+				(*nr_fds)++;
+			}
+		}
+		task_unlock(t);
+		if (!fits)
+			break;
+	}
+	return fits;
+}
+
+/*
  * One pass over all processes under RCU into arrays of @cap entries.
  * Returns false if they were too small.
  */
@@ -168,14 +200,11 @@ static bool vps_procs_scan(const struct vps_ctx *ctx,
 			mms[*nr_mms].hiwater_rss = get_mm_hiwater_rss(mm);
 			(*nr_mms)++;
 		}
-		if (p->files) {
-			struct fdtable *fdt = files_fdtable(p->files);
-
-			fds[*nr_fds].files = p->files;
-			fds[*nr_fds].n = bitmap_weight(fdt->open_fds, fdt->max_fds);
-			(*nr_fds)++;
-		}
 		task_unlock(p);
+		if (!vps_scan_tables(p, fds, nr_fds, cap)) {
+			fits = false;
+			break;
+		}
 	}
 	rcu_read_unlock();
 	return fits;

@@ -72,6 +72,7 @@ struct vps_ctx {
 	unsigned long over_soft;	/* bit per resource: soft crossing logged */
 	unsigned long vm_peak_kb;	/* highest address-space total seen */
 	struct nf_hook_ops *nf_ops;	/* its netns hooks (net.c) */
+	kernel_cap_t cap_dropped;	/* taken by capdrop; new tasks lose it too (priv.c) */
 };
 
 /* The two static contexts; their references never drop to zero. */
@@ -114,7 +115,7 @@ extern int vps_debug_core, vps_debug_dev, vps_debug_proc, vps_debug_account,
 int vps_debug_init(void);
 void vps_debug_exit(void);
 
-/* account.c: kprobes where descriptors and address space are made */
+/* account.c: kprobes where descriptors and address space are made or copied */
 int vps_account_init(void);
 void vps_account_exit(void);
 bool vps_limit_exceeded(struct vps_ctx *ctx, enum vps_res res,
@@ -131,7 +132,10 @@ struct vps_tcp_count {
 void vps_tcp_count(struct net *net, struct vps_tcp_count *c);
 u64 vps_dev_speed(struct net_device *dev);
 
-/* priv.c: capabilities taken from running tasks, each in its own context */
+/* priv.c: capabilities taken from running tasks, each in its own context,
+ * and from the tasks created after */
+int vps_priv_init(void);
+void vps_priv_exit(void);
 int vps_capdrop(struct vps_ctx *ctx, const kernel_cap_t *drop);
 
 /* dev.c: /dev/vps */

@@ -11,25 +11,27 @@
 
 #define DROP_WAIT_MS 5000
 
-/* Processes of the VPS that still hold any of caps in their bounding set. */
+/* Tasks of the VPS (every thread: each has its own credentials) that still hold any of caps in
+ * their bounding set. */
 static int holding(unsigned int id, uint64_t caps)
 {
-	char path[256], buf[16384];
+	static char buf[65536];
+	char path[256];
 	struct vps_err ignored;
 	int n = 0;
 
-	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF "/cgroup.procs", id);
+	snprintf(path, sizeof(path), VPS_CGROUP_ROOT "/%u/" VPS_CGROUP_LEAF "/cgroup.threads", id);
 	if (read_file(path, buf, sizeof(buf), &ignored) < 0)
 		return 0;
 	for (char *p = buf; *p;) {
 		char *end;
-		long pid = strtol(p, &end, 10);
+		long tid = strtol(p, &end, 10);
 		uint64_t bnd;
 
 		if (end == p)
 			break;
 		p = end;
-		if (pid > 0 && vps_task_capbnd((pid_t)pid, &bnd) == 0 && (bnd & caps))
+		if (tid > 0 && vps_task_capbnd((pid_t)tid, &bnd) == 0 && (bnd & caps))
 			n++;
 	}
 	return n;
@@ -48,7 +50,7 @@ static int deny_live(unsigned int id, uint64_t drop, struct vps_err *err)
 		sleep_ms(20);
 	if (left > 0) {
 		vps_caps_format(drop, names, sizeof(names));
-		return vps_error(err, 0, "%d processes of VPS %u still hold %s after %d ms", left, id, names, DROP_WAIT_MS);
+		return vps_error(err, 0, "%d tasks of VPS %u still hold %s after %d ms", left, id, names, DROP_WAIT_MS);
 	}
 	return 0;
 }

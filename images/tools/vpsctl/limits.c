@@ -222,7 +222,7 @@ void vps_limit_mechanism(const struct vps_config *cfg, enum vps_resource r, char
 			snprintf(buf, len, "none: the private files share the host's filesystem");
 		break;
 	case RES_FILES:
-		snprintf(buf, len, "vps.ko at alloc_fd: descriptors of all processes (hard refused, soft logged); RLIMIT_NOFILE = hard");
+		snprintf(buf, len, "vps.ko at alloc_fd, dup2/dup3 and the table copy of fork: descriptors of all processes (hard refused, soft logged); RLIMIT_NOFILE = hard");
 		break;
 	case RES_TCPSOCK:
 		snprintf(buf, len, "vps.ko netfilter hooks in the VPS netns: TCP connections (hard refused, soft logged)");

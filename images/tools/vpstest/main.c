@@ -26,6 +26,10 @@ static const struct {
 	{ "ra", vpstest_ra },
 	{ "userns", vpstest_userns },
 	{ "cgroup-limit", vpstest_cgroup_limit },
+	{ "fdhold", vpstest_fdhold },
+	{ "fdunshare", vpstest_fdunshare },
+	{ "vmfork", vpstest_vmfork },
+	{ "capfork", vpstest_capfork },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -24,6 +24,10 @@ int vpstest_bpf(int argc, char **argv);
 int vpstest_ra(int argc, char **argv);
 int vpstest_userns(int argc, char **argv);
 int vpstest_cgroup_limit(int argc, char **argv);
+int vpstest_fdhold(int argc, char **argv);
+int vpstest_fdunshare(int argc, char **argv);
+int vpstest_vmfork(int argc, char **argv);
+int vpstest_capfork(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
