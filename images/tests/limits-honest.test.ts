@@ -21,7 +21,7 @@ describe('limits that copies cannot pass', () => {
   /** Kills the processes of VPS 3 that run `vpstest <name>` (their children die with them). */
   async function killWorkload(name: string): Promise<void> {
     await g.ok(
-      `for p in $(cat /sys/fs/cgroup/vps/3/cgroup.procs); do grep -q "${name}" /proc/$p/cmdline 2>/dev/null && kill -9 $p; done; true`,
+      `for p in $(cat /sys/fs/cgroup/vps/3/leaf/cgroup.procs); do grep -q "${name}" /proc/$p/cmdline 2>/dev/null && kill -9 $p; done; true`,
     );
   }
 
@@ -97,7 +97,7 @@ describe('limits that copies cannot pass', () => {
     // the drop comes while they fork
     const out = await background(g, 3, 'vpstest capfork 3 20', '/tmp/capfork.out');
     await until(g, `cat ${out}`, (o) => o.includes('capfork 3'));
-    await until(g, 'wc -l < /sys/fs/cgroup/vps/3/cgroup.threads', (o) => Number(o) > 8);
+    await until(g, 'wc -l < /sys/fs/cgroup/vps/3/leaf/cgroup.threads', (o) => Number(o) > 8);
     const deny = await g.sh('vpsctl priv 3 deny net_raw');
     expect(deny.stderr).toBe('');
     expect(deny.stdout).toBe('VPS 3: deny net_raw: dropped from every running process and saved\n');
@@ -106,7 +106,7 @@ describe('limits that copies cannot pass', () => {
     expect(tasks).toBe(3 + 3 * 20 * 2);
     // every thread of every process of VPS 3
     const status = await g.ok(
-      'for t in $(cat /sys/fs/cgroup/vps/3/cgroup.threads); do grep -H -E "^Cap(Bnd|Eff)" /proc/$t/status 2>/dev/null; done; true',
+      'for t in $(cat /sys/fs/cgroup/vps/3/leaf/cgroup.threads); do grep -H -E "^Cap(Bnd|Eff)" /proc/$t/status 2>/dev/null; done; true',
     );
     const lines = status.split('\n').filter((l) => /Cap(Bnd|Eff):\s+[0-9a-f]+$/.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(2 * tasks);
@@ -115,7 +115,7 @@ describe('limits that copies cannot pass', () => {
     // a stop while its tasks fork, then the module unloads (no drop is left pending) and loads
     await killWorkload('capfork');
     await background(g, 3, 'vpstest capfork 3 20', '/tmp/capfork2.out');
-    await until(g, 'wc -l < /sys/fs/cgroup/vps/3/cgroup.threads', (o) => Number(o) > 8);
+    await until(g, 'wc -l < /sys/fs/cgroup/vps/3/leaf/cgroup.threads', (o) => Number(o) > 8);
     await stopsCleanly(g);
     await g.ok('rmmod vps && insmod /lib/modules/vps.ko && cat /proc/vservers/setup');
     await kernelClean();
