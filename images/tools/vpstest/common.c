@@ -1,9 +1,11 @@
 /* Helpers the vpstest workloads share. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include "vpstest.h"
 
@@ -52,4 +54,28 @@ void vpstest_hold(void)
 	fflush(stdout);
 	for (;;)
 		pause();
+}
+
+int vpstest_fork_waiter(pid_t parent)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	return 0;
+}
+
+int vpstest_open_until_refused(long max, long *n)
+{
+	for (*n = 0; *n < max; ++*n)
+		if (open("/dev/null", O_RDONLY) < 0)
+			return errno;
+	return 0;
 }

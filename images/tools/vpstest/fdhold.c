@@ -8,6 +8,7 @@
  * and keeps everything until killed (its children die with it). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -15,37 +16,14 @@
 #include <unistd.h>
 #include "vpstest.h"
 
-/* A child that keeps its copy of the table until its parent dies; the fork's errno, or 0. */
-static int keep(pid_t parent)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return errno;
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(0);
-		for (;;)
-			pause();
-	}
-	return 0;
-}
-
 /* The child that fills the context: opens until refused, reports, tells @ready, holds. */
 static void fill(int ready)
 {
-	long n = 0;
-	int e = 0;
+	long n;
+	int e;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	for (;;) {
-		if (open("/dev/null", O_RDONLY) < 0) {
-			e = errno;
-			break;
-		}
-		n++;
-	}
+	e = vpstest_open_until_refused(LONG_MAX, &n);
 	printf("open %ld %s\n", n, vpstest_errname(e));
 	fflush(stdout);
 	if (write(ready, "", 1) != 1)
@@ -100,7 +78,7 @@ int vpstest_fdhold(int argc, char **argv)
 	printf("dup2 %ld %s\n", n, vpstest_errname(e));
 	fflush(stdout);
 
-	for (n = 0, e = 0; n < want && !(e = keep(self)); n++)
+	for (n = 0, e = 0; n < want && !(e = vpstest_fork_waiter(self)); n++)
 		;
 	printf("fork %ld %s\n", n, vpstest_errname(e));
 	vpstest_hold();

@@ -2,6 +2,7 @@
  * of the process's) and opens /dev/null in it until refused. Prints "unshare <0|1> <ERRNO>" and
  * "open <n> <ERRNO>", then keeps everything until killed; when unshare is refused it exits. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -21,13 +22,7 @@ static void *own_table(void *arg)
 		_exit(0);
 	}
 	printf("unshare 1 OK\n");
-	for (;;) {
-		if (open("/dev/null", O_RDONLY) < 0) {
-			e = errno;
-			break;
-		}
-		n++;
-	}
+	e = vpstest_open_until_refused(LONG_MAX, &n);
 	printf("open %ld %s\n", n, vpstest_errname(e));
 	fflush(stdout);
 	for (;;)

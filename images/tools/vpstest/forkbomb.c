@@ -12,23 +12,6 @@
 
 #define FORKBOMB_MAX 100000
 
-/* One child that waits until its parent dies; the fork's errno, or 0. */
-static int spawn(pid_t parent)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return errno;
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(0);
-		for (;;)
-			pause();
-	}
-	return 0;
-}
-
 int vpstest_forkbomb(int argc, char **argv)
 {
 	int hold = argc == 2 && !strcmp(argv[1], "--hold");
@@ -41,7 +24,7 @@ int vpstest_forkbomb(int argc, char **argv)
 		return 2;
 	}
 	fflush(stdout);
-	while (n < FORKBOMB_MAX && !(e = spawn(parent)))
+	while (n < FORKBOMB_MAX && !(e = vpstest_fork_waiter(parent)))
 		n++;
 	printf("forked %ld %s\n", n, vpstest_errname(e));
 	fflush(stdout);
@@ -49,7 +32,7 @@ int vpstest_forkbomb(int argc, char **argv)
 		struct timespec tick = { 0, 20 * 1000 * 1000 };
 
 		nanosleep(&tick, NULL);
-		while (!spawn(parent))
+		while (!vpstest_fork_waiter(parent))
 			;
 	}
 	return e ? 0 : 1;

@@ -17,13 +17,7 @@ int vpstest_openfiles(int argc, char **argv)
 		fprintf(stderr, "usage: vpstest openfiles [--hold]\n");
 		return 2;
 	}
-	while (n < OPENFILES_MAX) {
-		if (open("/dev/null", O_RDONLY) < 0) {
-			e = errno;
-			break;
-		}
-		n++;
-	}
+	e = vpstest_open_until_refused(OPENFILES_MAX, &n);
 	printf("openfiles %ld %s\n", n, vpstest_errname(e));
 	if (hold)
 		vpstest_hold();

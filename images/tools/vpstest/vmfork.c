@@ -30,21 +30,8 @@ int vpstest_vmfork(int argc, char **argv)
 	fflush(stdout);
 	if (e)
 		return 1;
-	for (n = 0; n < want; n++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			e = errno;
-			break;
-		}
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != self)
-				_exit(0);
-			for (;;)
-				pause();
-		}
-	}
+	for (n = 0; n < want && !(e = vpstest_fork_waiter(self)); n++)
+		;
 	printf("fork %ld %s\n", n, vpstest_errname(e));
 	vpstest_hold();
 }

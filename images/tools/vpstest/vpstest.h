@@ -4,6 +4,8 @@
 #ifndef VPSTEST_H
 #define VPSTEST_H
 
+#include <sys/types.h>
+
 int vpstest_syscalls(int argc, char **argv);
 int vpstest_cpu(int argc, char **argv);
 int vpstest_forkexec(int argc, char **argv);
@@ -34,6 +36,10 @@ int vpstest_capfork(int argc, char **argv);
 long vpstest_count(const char *s);
 /* "EPERM" for EPERM, ... (strerror for the rest). */
 const char *vpstest_errname(int e);
+/* Fork a child that sleeps until parent dies (killed with it); the fork's errno, or 0. */
+int vpstest_fork_waiter(pid_t parent);
+/* Open /dev/null until refused or max are open; *n gets how many; the refusal's errno, or 0. */
+int vpstest_open_until_refused(long max, long *n);
 /* Flush stdout and sleep until killed. */
 void vpstest_hold(void) __attribute__((noreturn));
 
