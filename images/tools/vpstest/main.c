@@ -21,6 +21,9 @@ static const struct {
 	{ "udprecv", vpstest_udprecv },
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
+	{ "tiocsti", vpstest_tiocsti },
+	{ "ptyrun", vpstest_ptyrun },
+	{ "catchenter", vpstest_catchenter },
 };
 
 int vpstest_main(int argc, char **argv)

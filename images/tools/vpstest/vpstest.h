@@ -19,6 +19,9 @@ int vpstest_spoof(int argc, char **argv);
 int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
+int vpstest_tiocsti(int argc, char **argv);
+int vpstest_ptyrun(int argc, char **argv);
+int vpstest_catchenter(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
