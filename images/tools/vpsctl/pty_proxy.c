@@ -168,7 +168,7 @@ static int proxy(struct vps_session *s, pid_t child, int *status, struct vps_err
 {
 	static struct buf in, out;	/* caller -> master, master -> caller */
 	int out_fd = (s->on_pty & 2) ? 1 : (s->on_pty & 4) ? 2 : -1;
-	int in_open = s->on_pty & 1, master_open = 1, out_ok = out_fd >= 0;
+	int in_open = s->on_pty & 1, master_open = 1, master_hup = 0, out_ok = out_fd >= 0;
 
 	in.off = in.len = out.off = out.len = 0;
 	if (fcntl(s->master, F_SETFL, O_NONBLOCK) < 0)
@@ -177,7 +177,8 @@ static int proxy(struct vps_session *s, pid_t child, int *status, struct vps_err
 	for (;;) {
 		struct pollfd p[4] = {
 			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = master_open ? s->master : -1,
+			/* (a hang-up cannot be masked: no master while its news cannot be taken) */
+			{ .fd = master_open && !(master_hup && out.len) ? s->master : -1,
 			  .events = (short)((out.len ? 0 : POLLIN) | (in.len ? POLLOUT : 0)) },
 			{ .fd = in_open && !in.len ? 0 : -1, .events = POLLIN },
 			{ .fd = out.len ? out_fd : -1, .events = POLLOUT },
@@ -203,6 +204,8 @@ static int proxy(struct vps_session *s, pid_t child, int *status, struct vps_err
 			if (n > 0 && (in.off += (size_t)n, in.len -= (size_t)n) == 0)
 				in.off = 0;
 		}
+		if (p[1].fd >= 0)
+			master_hup = (p[1].revents & (POLLHUP | POLLERR)) != 0;
 		if (!out.len && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
 			n = read(s->master, out.data, sizeof(out.data));
 			if (n > 0)
