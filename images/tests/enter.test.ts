@@ -27,7 +27,7 @@ describe('entering VPS 3', () => {
   });
   afterEach(() => g.close());
 
-  it('vpsctl shell at a terminal: a pty of the VPS, its size and resizes, the exit code, the terminal restored', async () => {
+  it('vpsctl shell at a terminal: a pty of the VPS, its size and resizes, the exit code, the terminal restored (also after SIGHUP)', async () => {
     const r = await atTerminal(
       g,
       [
@@ -50,6 +50,19 @@ describe('entering VPS 3', () => {
     // of `ls -l /proc/$$/fd`: stdin is that path), and the caller's terminal is as it was
     expect(out).toMatch(new RegExp(`0 -> ${tty}$`, 'm'));
     expect(await g.ok('cat /tmp/after')).toBe(await g.ok('cat /tmp/before'));
+
+    // hung up (a host job sends vpsctl SIGHUP once the VPS shell runs a command): the hang-up
+    // reaches the VPS session, and the caller's terminal is restored as well
+    const hupScript =
+      'stty -g >/tmp/before; ' +
+      '(while [ ! -e /vps/root/3/tmp/in ]; do sleep 0.2; done; ' +
+      'kill -HUP $(ps -o pid,args | awk \'$2 == "vpsctl" && $3 == "shell" { print $1 }\')) & ' +
+      'vpsctl shell 3; echo "rc=$?"; stty -g >/tmp/after';
+    const hup = await atTerminal(g, [['-w', 'web:/# '], ['-i', 'touch /tmp/in; sleep 300\n'], ['-w', 'rc=']], hupScript);
+    expect(hup.stdout.replace(/\r/g, '')).toMatch(/^rc=129$/m); // 128 + SIGHUP: the VPS shell died of it
+    expect(await g.ok('cat /tmp/after')).toBe(await g.ok('cat /tmp/before'));
+    // nothing of that session is left in the VPS
+    await until(g, 'vpsctl execwt 3 pidof sleep; echo " $?"', (o) => o.trim() === '1');
   });
 
   it('TIOCSTI from a process left behind by vpsctl shell never types into the host shell', async () => {
