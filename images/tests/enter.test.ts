@@ -113,6 +113,9 @@ describe('entering VPS 3', () => {
     const [pid, sid] = ids!.split(' ');
     expect(sid, out).toBe(pid); // a session leader in the VPS's pid namespace
     expect(fds).toEqual(['0', '1', '2']);
+    // the pty comes from the VPS's devpts itself, whatever its root made of /dev/ptmx
+    await g.ok(`vpsctl execwt 3 sh -c 'rm /dev/ptmx && mknod /dev/ptmx c 1 3'`);
+    expect((await atTerminal(g, [], 'vpsctl execwt 3 tty')).stdout).toMatch(/^\/dev\/pts\/\d+\r?$/m);
     const hostPid = (await g.ok('exec 7</etc/hostname; vpsctl execin 3 sleep 600')).trim();
     expect(await g.ok(`ls /proc/${hostPid}/fd | tr "\\n" " "`)).toBe('0 1 2 ');
   });

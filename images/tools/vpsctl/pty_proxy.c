@@ -2,12 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../common/cleanup.h"
 
 struct buf {
 	char data[4096];
@@ -27,6 +30,8 @@ static void sigset_wait_loop(sigset_t *set)
 
 int vps_session_prepare(struct vps_session *s, enum vps_session_kind kind, struct vps_err *err)
 {
+	cleanup_close int pts = -1;
+	struct statfs fs;
 	sigset_t set;
 	int unlock = 0;
 
@@ -51,15 +56,23 @@ int vps_session_prepare(struct vps_session *s, enum vps_session_kind kind, struc
 	}
 	if (!s->on_pty)
 		return 0;
-	/* The VPS's own devpts: we are in its mount namespace, where /dev/ptmx is pts/ptmx. */
-	s->master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* The VPS's own devpts: we are in its mount namespace. Its root owns /dev, so only a ptmx
+	 * inside a devpts is opened (a node it made there could be any host device: we are not in its
+	 * device cgroup). */
+	pts = open("/dev/pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pts < 0 || fstatfs(pts, &fs) < 0 || fs.f_type != DEVPTS_SUPER_MAGIC) {
+		vps_error(err, pts < 0 ? errno : 0, "find the VPS's devpts at `/dev/pts`%s",
+			  pts < 0 ? "" : ": not a devpts mount");
+		goto fail;
+	}
+	s->master = openat(pts, "ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->master < 0) {
-		vps_error(err, errno, "open the VPS's pty multiplexer `/dev/ptmx`");
+		vps_error(err, errno, "open the VPS's pty multiplexer `/dev/pts/ptmx`");
 		goto fail;
 	}
 	if (ioctl(s->master, TIOCSPTLCK, &unlock) < 0 ||
 	    (s->slave = ioctl(s->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-		vps_error(err, errno, "open a pty of the VPS (`/dev/ptmx` is no pty multiplexer?)");
+		vps_error(err, errno, "open a pty of the VPS");
 		goto fail;
 	}
 	if (!(s->on_pty & 1)) {
