@@ -5,19 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
 #include "caps.h"
 #include "commands.h"
+#include "idmap.h"
 #include "limits.h"
+#include "pty_proxy.h"
 #include "runtime.h"
 #include "spawn.h"
 
 enum exec_mode { EXEC_WAIT, EXEC_DETACH };
 
 static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, int init_fd, char **cmd,
-						 unsigned long long caps, enum exec_mode mode)
+						 unsigned long long caps, struct vps_session *session)
 {
 	unsigned int id = cfg->id;
 	struct vps_err err = { 0 };
@@ -25,16 +28,15 @@ static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, i
 	char term_copy[64];
 
 	snprintf(term_copy, sizeof(term_copy), "%s", term ? term : "linux");
-	if (mode == EXEC_DETACH) {
-		int fd = open("/dev/null", O_RDWR);
-		setsid();
-		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-			_exit(126);
+	/* Root of the VPS's user namespace; then its own session, a pty of the VPS for the caller's
+	 * terminals, no other host descriptor. */
+	if (vps_enter_user(init_fd, id, &err) < 0 || vps_session_child(session, &err) < 0) {
+		fprintf(stderr, "vpsctl: %s\n", err.msg);
+		_exit(126);
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
-	if (vps_enter_user(init_fd, id, &err) < 0 || vps_limits_self(cfg, &err) < 0 ||
-	    vps_caps_apply_bounding(caps, &err) < 0) {
+	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(caps, &err) < 0) {
 		fprintf(stderr, "vpsctl: %s\n", err.msg);
 		_exit(126);
 	}
@@ -56,9 +58,10 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 	struct vps_err err = { 0 };
 	cleanup_close int cg_fd = -1;
 	cleanup_close int init_fd = -1;
+	struct vps_session session;
 	char path[256];
 	unsigned int id;
-	int status;
+	int status, ret;
 	pid_t pid;
 	uint64_t caps, running;
 
@@ -85,30 +88,43 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 	caps = vps_config_caps(&cfg);
 	if (vps_task_capbnd(rt.init_pid, &running) == 0)
 		caps &= running;
+	/* Not dumpable from here to the child's exec (the clone inherits it, exec resets it): no VPS
+	 * process reaches the child's /proc/<pid>/exe, fd, cwd, root or mem while it still runs the
+	 * host's binary with the host's credentials. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		vps_error(&err, errno, "%s: make vpsctl not dumpable", name);
+		return fail(&err);
+	}
 	init_fd = vps_pidfd_open(rt.init_pid);
 	if (init_fd < 0 || vps_enter_namespaces(rt.init_pid) < 0) {
 		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
+		return fail(&err);
+	}
+	if (vps_session_prepare(&session, mode == EXEC_DETACH ? VPS_SESSION_DETACHED : VPS_SESSION_ATTACHED,
+				vps_id_base(id), &err) < 0) {
+		vps_error_wrap(&err, "%s: VPS %u", name, id);
 		return fail(&err);
 	}
 	fflush(NULL);
 	pid = vps_clone_into(0, cg_fd);
 	if (pid < 0) {
 		vps_error(&err, errno, "%s: start a process in VPS %u", name, id);
+		vps_session_release(&session);
 		return fail(&err);
 	}
 	if (pid == 0)
-		exec_child(&cfg, init_fd, cmd, caps, mode);
+		exec_child(&cfg, init_fd, cmd, caps, &session);
 	if (mode == EXEC_DETACH) {
+		vps_session_release(&session);
 		printf("%d\n", (int)pid);
 		return 0;
 	}
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			vps_error(&err, errno, "%s: wait for pid %d", name, (int)pid);
-			return fail(&err);
-		}
+	ret = vps_session_wait(&session, pid, &status, &err);
+	vps_session_release(&session);
+	if (ret < 0) {
+		vps_error_wrap(&err, "%s: VPS %u", name, id);
+		return fail(&err);
+	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

@@ -85,6 +85,24 @@ static void hard_link(const char *from, const char *to)
 	}
 }
 
+/* vpsctl runs from this binary, and so does each process it puts into a VPS until its exec (and
+ * after it, if the VPS makes that exec run "#!/proc/self/exe"): a VPS can reach the file through
+ * /proc/<pid>/exe of such a process. A read-only bind over itself makes every path to it refuse
+ * chmod, chown and writes (EROFS), for anyone. It must come after the last hard link to it (a link
+ * across mounts is EXDEV); processes started from it afterwards have their exe on this mount. */
+static void seal_tools_binary(const char *path)
+{
+	struct vps_err err;
+
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0) {
+		vps_error(&err, errno, "bind `%s` over itself", path);
+		report(&err);
+	} else if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+		vps_error(&err, errno, "make the bind of `%s` read-only", path);
+		report(&err);
+	}
+}
+
 int vpsinit_hostsetup_main(int argc, char **argv)
 {
 	static const char controllers[] = "+cpu +io +memory +pids";
@@ -124,5 +142,6 @@ int vpsinit_hostsetup_main(int argc, char **argv)
 	/* The template root holds busybox itself (the host's /bin links to it: rootfs/make-base.sh)
 	 * and shares the in-guest test helper (vpstest). */
 	hard_link("/sbin/vps-tools", "/usr/share/vps/template/usr/bin/vpstest");
+	seal_tools_binary("/sbin/vps-tools");	/* last: after every link to it */
 	return failures ? 1 : 0;
 }

@@ -45,6 +45,10 @@ const char *vpstest_errname(int e)
 	case EHOSTUNREACH: return "EHOSTUNREACH";
 	case ENODEV: return "ENODEV";
 	case ENOSYS: return "ENOSYS";
+	case ENXIO: return "ENXIO";
+	case ENOTTY: return "ENOTTY";
+	case EIO: return "EIO";
+	case ETXTBSY: return "ETXTBSY";
 	default: return strerror(e);
 	}
 }

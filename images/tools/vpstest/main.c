@@ -30,6 +30,9 @@ static const struct {
 	{ "fdunshare", vpstest_fdunshare },
 	{ "vmfork", vpstest_vmfork },
 	{ "capfork", vpstest_capfork },
+	{ "tiocsti", vpstest_tiocsti },
+	{ "ptyrun", vpstest_ptyrun },
+	{ "catchenter", vpstest_catchenter },
 };
 
 int vpstest_main(int argc, char **argv)

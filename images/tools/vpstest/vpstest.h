@@ -30,6 +30,9 @@ int vpstest_fdhold(int argc, char **argv);
 int vpstest_fdunshare(int argc, char **argv);
 int vpstest_vmfork(int argc, char **argv);
 int vpstest_capfork(int argc, char **argv);
+int vpstest_tiocsti(int argc, char **argv);
+int vpstest_ptyrun(int argc, char **argv);
+int vpstest_catchenter(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
