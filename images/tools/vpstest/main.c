@@ -21,6 +21,7 @@ static const struct {
 	{ "udprecv", vpstest_udprecv },
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
+	{ "migsend", vpstest_migsend },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -19,6 +19,7 @@ int vpstest_spoof(int argc, char **argv);
 int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
+int vpstest_migsend(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
