@@ -43,6 +43,8 @@ const char *vpstest_errname(int e)
 	case EHOSTUNREACH: return "EHOSTUNREACH";
 	case ENODEV: return "ENODEV";
 	case ENOSYS: return "ENOSYS";
+	case ENODATA: return "ENODATA";
+	case ENOTSUP: return "ENOTSUP";
 	default: return strerror(e);
 	}
 }

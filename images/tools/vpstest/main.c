@@ -22,6 +22,7 @@ static const struct {
 	{ "escape", vpstest_escape },
 	{ "chrootescape", vpstest_chrootescape },
 	{ "migsend", vpstest_migsend },
+	{ "xattr", vpstest_xattr },
 };
 
 int vpstest_main(int argc, char **argv)

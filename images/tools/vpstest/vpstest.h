@@ -20,6 +20,7 @@ int vpstest_udprecv(int argc, char **argv);
 int vpstest_escape(int argc, char **argv);
 int vpstest_chrootescape(int argc, char **argv);
 int vpstest_migsend(int argc, char **argv);
+int vpstest_xattr(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
