@@ -156,28 +156,31 @@ static void undo(unsigned int id, int started, const char *aside)
 
 /* What the relay child (socket -> pipe, mig_stream_receive) reports back (shared memory). */
 struct relay {
-	pid_t pid;
-	int rc;
+	pid_t pid;		/* written by the parent only */
+	int done, rc;		/* done: the relay finished by itself, with rc */
 	uint64_t bytes;
 	struct vps_err err;
 };
 
 /* Wait for the relay: 0 if it passed the whole stream on and its MAC was right, else -1 with its
- * error (or the deadline). kill ends a relay that may still be reading. */
+ * error (or the deadline's). kill_it ends a relay that may still be reading, after the restore
+ * failed: err is then replaced only if the relay's failure came first (it explains the restore's). */
 static int relay_wait(struct relay *r, int kill_it, struct vps_err *err)
 {
 	int status;
 
-	if (r->pid <= 0)
-		return r->rc;
-	if (kill_it)
-		kill(r->pid, SIGKILL);
-	while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	r->pid = 0;
+	if (r->pid > 0) {
+		if (kill_it)
+			kill(r->pid, SIGKILL);
+		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		r->pid = 0;
+	}
 	if (expired)
-		r->rc = vps_error(&r->err, 0, "the source did not finish within the receiver's deadline (%d s for the "
-				  "stream)", STREAM_DEADLINE_S);
+		return vps_error(err, 0, "the source did not finish within the receiver's deadline (%d s for the stream)",
+				 STREAM_DEADLINE_S);
+	if (!r->done)	/* killed while the restore had its own reason to stop, or died */
+		return kill_it ? -1 : vps_error(err, 0, "the stream relay died");
 	if (r->rc < 0)
 		*err = r->err;
 	return r->rc;
@@ -191,20 +194,23 @@ static int relay_check(void *ctx, struct vps_err *err)
 /* Start the relay: the stream's frames from fd into a pipe; returns the pipe's read end. */
 static int relay_start(struct relay *r, int fd, const struct mig_session *s, struct vps_err *err)
 {
+	pid_t pid;
 	int p[2];
 
 	r->rc = -1;
-	snprintf(r->err.msg, sizeof(r->err.msg), "the stream relay died");
+	r->done = 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return vps_error(err, errno, "receive the stream: pipe");
-	r->pid = fork();
-	if (r->pid == 0) {
+	pid = fork();	/* r is shared: only the parent writes r->pid */
+	if (pid == 0) {
 		close(p[0]);
 		r->rc = mig_stream_receive(fd, p[1], s, max_stream, &r->bytes, &r->err);
+		r->done = 1;
 		_exit(r->rc < 0);
 	}
+	r->pid = pid;
 	close(p[1]);
-	if (r->pid < 0) {
+	if (pid < 0) {
 		close(p[0]);
 		return vps_error(err, errno, "receive the stream: fork");
 	}
