@@ -140,7 +140,7 @@ describe('vpsctl migrate', () => {
     await bad("echo 'VPSMIGRATE 9 5 running'", /^ERR migration protocol version 9 is not supported/);
     await bad("echo 'VPSMIGRATE 1 5 running'", /^ERR migration protocol version 1 is not supported/);
     await bad("head -c 600 /dev/zero | tr '\\0' x", /^ERR read the migration header: line too long/);
-    await bad(`echo 'VPSMIGRATE 2 5 running ${'0'.repeat(64)} ${'0'.repeat(64)}'`, /^ERR the peer's header is not signed with this lab's key \(authentication failed\)$/);
+    await bad(`echo 'VPSMIGRATE 2 5 running ${'0'.repeat(64)} ${'0'.repeat(64)}'`, /^ERR the peer's header is not signed with this lab's key \(authentication failed\)\n$/);
     // signed requests whose streams are bad: a source with the key, driven by hand
     const send = async (file: string): Promise<string> =>
       (await h2.agent.execShell(`vpstest migsend 192.168.100.1 7070 5 running ${file}`)).stdout;

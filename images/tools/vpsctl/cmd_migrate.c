@@ -25,7 +25,7 @@
 
 /* What the child that writes the snapshot reports back (shared memory). */
 struct producer {
-	int rc;
+	int done, rc;		/* done: the writer finished by itself, with rc */
 	uint64_t entries, bytes;
 	struct vps_err err;
 };
@@ -42,7 +42,6 @@ static int send_and_wait(struct mig_client *c, unsigned int id, enum vps_state s
 	if (p == MAP_FAILED)
 		return vps_error(err, errno, "send VPS %u: mmap", id);
 	p->rc = -1;
-	snprintf(p->err.msg, sizeof(p->err.msg), "the snapshot writer died");
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		munmap(p, sizeof(*p));
 		return vps_error(err, errno, "send VPS %u: pipe", id);
@@ -51,6 +50,7 @@ static int send_and_wait(struct mig_client *c, unsigned int id, enum vps_state s
 	if (child == 0) {
 		close(pipefd[0]);
 		p->rc = vps_snapshot_to_fd(id, pipefd[1], state, &p->entries, &p->bytes, &p->err);
+		p->done = 1;
 		_exit(p->rc < 0);
 	}
 	close(pipefd[1]);
@@ -63,7 +63,9 @@ static int send_and_wait(struct mig_client *c, unsigned int id, enum vps_state s
 	close(pipefd[0]);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	if (p->rc < 0 && rc != 1) {	/* the writer's own error explains a broken stream best */
+	if (rc == 0 && !p->done)	/* cannot be: the stream ended, so the writer did */
+		rc = vps_error(err, 0, "send VPS %u: the snapshot writer died", id);
+	else if (p->done && p->rc < 0) {	/* its own error explains a short stream best */
 		*err = p->err;
 		rc = -1;
 	}

@@ -261,11 +261,13 @@ static int handle(int fd, const struct sockaddr_in *from)
 	in = relay_start(relay, fd, &s, &err);
 	rc = in < 0 ? -1
 		    : vps_restore_from_fd(id, in, 0, &(struct restore_check){ relay_check, relay }, &info, &cfg, &err);
+	/* a relay that failed (limit, MAC, deadline, connection) explains a broken stream best; it
+	 * is ended before its pipe closes, so the restore's own reason is never lost to EPIPE */
+	if (rc < 0)
+		relay_wait(relay, 1, &err);
 	if (in >= 0)
 		close(in);
 	if (rc < 0) {
-		/* a relay that failed (limit, MAC, deadline, connection) explains a broken stream best */
-		relay_wait(relay, 1, &err);
 		put_back_config(id, aside);
 		vps_error_wrap(&err, "restore VPS %u", id);
 		return refuse(fd, peer, &err), 1;
