@@ -158,7 +158,7 @@ describe('receive: peers prove the lab key; limits', () => {
     const probe = await ok(h2, 'echo | timeout 25 nc 192.168.100.1 7070; true');
     const waited = Date.now() - t0;
     expect(probe).toMatch(/^(VPSRECEIVE 2 [0-9a-f]{64}\n)?ERR /);
-    expect(waited).toBeLessThan(15_000);
+    expect(waited).toBeLessThan(20_000); // the 10 s deadline, and a slow emulator
     expect(await ok(h1, 'cat /var/log/vps-receive.log')).toMatch(/192\.168\.100\.2: refused: no authenticated migration header within 10 s/);
   });
 

@@ -15,7 +15,7 @@ int restore_policy_apply(struct vps_config *cfg, unsigned int id, struct vps_err
 		{ "ROOT_MOUNT", cfg->root_mount }, { "ROOT_UNMOUNT", cfg->root_unmount },
 		{ "NETWORK_ANNOUNCE", cfg->network_announce }, { "NETWORK_REVOKE", cfg->network_revoke },
 	};
-	struct vps_config def_old, def_new;
+	struct vps_config def_old, out;
 	uint64_t extra = cfg->priv_allow & ~vps_caps_default();
 
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
@@ -30,13 +30,19 @@ int restore_policy_apply(struct vps_config *cfg, unsigned int id, struct vps_err
 				 "are never taken from a snapshot (grant them here after the restore with `vpsctl priv %u "
 				 "allow`)", names, id);
 	}
+	/* Rebuilt from the allowlist: anything else (paths, and any key added later) is this host's
+	 * default for the new id. */
 	vps_config_init(&def_old, cfg->id);
-	vps_config_init(&def_new, id);
-	if (!strcmp(cfg->name, def_old.name))
-		strcpy(cfg->name, def_new.name);
-	strcpy(cfg->fsroot, def_new.fsroot);
-	strcpy(cfg->fsroot_priv, def_new.fsroot_priv);
-	cfg->id = id;
+	vps_config_init(&out, id);
+	if (strcmp(cfg->name, def_old.name))
+		memcpy(out.name, cfg->name, sizeof(out.name));
+	memcpy(out.init, cfg->init, sizeof(out.init));
+	memcpy(out.ipnets, cfg->ipnets, sizeof(out.ipnets));
+	out.n_ipnets = cfg->n_ipnets;
+	memcpy(out.limits, cfg->limits, sizeof(out.limits));
+	out.priv_allow = cfg->priv_allow;	/* within the default set: checked above */
+	out.priv_nosys = cfg->priv_nosys;
+	*cfg = out;
 	return 0;
 }
 
