@@ -142,6 +142,9 @@ describe('snapshot, restore, showdump', () => {
     expect(await g.ok('vpsctl showdump - < /tmp/s3')).toContain('checksums: ok');
 
     await g.ok('vpsctl stop 3');
+    // a restore never takes an address another VPS here has: VPS 3 makes way for its copy
+    const argshow3 = await g.ok('vpsctl argshow 3');
+    await g.ok('vpsctl destroy 3');
     const restored = await g.ok('vpsctl restore 7 /tmp/s3');
     expect(restored).toMatch(/^VPS 7 \(web\) restored from \/tmp\/s3: \d+ objects/);
     expect(await hostListing(g, 7)).toBe(host3);
@@ -149,7 +152,7 @@ describe('snapshot, restore, showdump', () => {
     const conf7 = await g.ok('grep -v "^#" /etc/vps/vps_7.conf | grep .');
     expect(conf7).toContain('FSROOT = /vps/root/7\nFSROOT_PRIV = /vps/priv/7\n');
     const show = (id: number) => g.ok(`vpsctl argshow ${id}`);
-    expect((await show(7)).replaceAll('VPS 7', 'VPS 3')).toBe(await show(3));
+    expect((await show(7)).replaceAll('VPS 7', 'VPS 3')).toBe(argshow3);
 
     await g.ok('vpsctl start 7');
     expect(await vpsListing(g, 7)).toBe(inside3);
@@ -157,8 +160,8 @@ describe('snapshot, restore, showdump', () => {
     expect((await g.sh('vpsctl execwt 7 test -e /etc/profile')).code).not.toBe(0); // whiteout
     await g.ok('vpsctl stop 7');
 
-    // stdout to stdin, a stopped VPS (no freeze), onto another new id
-    await g.ok('vpsctl snapshot 7 - | vpsctl restore 8 -');
+    // stdout to stdin, a stopped VPS (no freeze), onto another new id (once 7 is gone: its address)
+    await g.ok('vpsctl snapshot 7 - | cat > /tmp/s7 && vpsctl destroy 7 && cat /tmp/s7 | vpsctl restore 8 -');
     expect(await hostListing(g, 8)).toBe(host3);
     expect(await g.ok('vpsctl snapshot 8 - | vpsctl showdump -')).toMatch(/flags 0 \(taken stopped\)/);
   });
@@ -188,7 +191,7 @@ describe('snapshot, restore, showdump', () => {
 
   it('refuses every damaged file with one line, and leaves nothing behind', async () => {
     await g.ok('mkdir -p /vps/priv/3/upper/root && dd if=/dev/urandom of=/vps/priv/3/upper/root/r bs=1k count=20 2>/dev/null');
-    await g.ok('vpsctl snapshot 3 /tmp/s');
+    await g.ok('vpsctl snapshot 3 /tmp/s && vpsctl destroy 3'); // its address is free for VPS 9
     const size = Number(await g.ok('stat -c %s /tmp/s'));
     // flip one bit of byte $1 of /tmp/s into /tmp/bad
     await g.ok(
@@ -221,16 +224,17 @@ describe('snapshot, restore, showdump', () => {
   });
 
   it('fails cleanly when the disk fills up during a restore', async () => {
-    await g.ok('mkdir -p /vps/small && vpsctl create 10 --fsroot-priv /vps/small/10 --ip 10.0.10.1/24');
-    await g.ok('mkdir -p /vps/small/10/upper/root && dd if=/dev/urandom of=/vps/small/10/upper/root/big bs=1k count=300 2>/dev/null');
+    await g.ok('vpsctl create 10 --ip 10.0.10.1/24');
+    await g.ok('mkdir -p /vps/priv/10/upper/root && dd if=/dev/urandom of=/vps/priv/10/upper/root/big bs=1k count=300 2>/dev/null');
     await g.ok('vpsctl snapshot 10 /tmp/s10 && vpsctl destroy 10');
-    await g.ok('mount -t tmpfs -o size=128k small /vps/small');
+    // a restore puts the files where this host keeps them (/vps/priv/<id>): make that small
+    await g.ok('mkdir -p /vps/priv && test -z "$(ls -A /vps/priv)" && mount -t tmpfs -o size=128k small /vps/priv');
     const r = await g.sh('vpsctl restore 10 /tmp/s10');
     expect(r.code).toBe(1);
     expect(oneLine(r.stderr)).toMatch(/^vpsctl: restore VPS 10 from `\/tmp\/s10`: .*No space left on device$/);
-    expect(await leftovers(g, 10, '/vps/small')).toBe('');
-    expect(await g.ok('ls -A /vps/small')).toBe('');
-    await g.ok('umount /vps/small && vpsctl restore 10 /tmp/s10');
+    expect(await leftovers(g, 10)).toBe('');
+    expect(await g.ok('ls -A /vps/priv')).toBe('');
+    await g.ok('umount /vps/priv && vpsctl restore 10 /tmp/s10');
   });
 
   it('restores a VPS with a disk limit onto a new disk image of that size, or fails cleanly', async () => {

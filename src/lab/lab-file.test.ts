@@ -7,6 +7,7 @@ const snap = (): LabSnapshot => ({
     selected: 'host2',
     imageVersion: '0123456789abcdef',
     savedAt: '2026-11-23T20:00:00.000Z',
+    labKey: 'a'.repeat(64),
   },
   states: [Uint8Array.of(1, 2, 3).buffer, new Uint8Array(1000).fill(7).buffer],
 });
@@ -67,5 +68,17 @@ describe('lab file', () => {
     s.layout.selected = 'host1';
     s.states.pop();
     await expect(encodeLabFile(s)).rejects.toThrow(/2 hosts for 1 states/);
+  });
+
+  it('keeps the lab key; reads a lab saved without one; refuses a malformed one', async () => {
+    expect((await decodeLabFile(await encodeLabFile(snap()))).layout.labKey).toBe('a'.repeat(64));
+    const old = snap();
+    delete old.layout.labKey;
+    expect((await decodeLabFile(await encodeLabFile(old))).layout.labKey).toBeUndefined();
+    for (const bad of ['', 'A'.repeat(64), 'a'.repeat(63), `${'a'.repeat(63)}g`, 42]) {
+      const s = snap();
+      (s.layout as { labKey?: unknown }).labKey = bad;
+      await expect(encodeLabFile(s)).rejects.toThrow(/malformed lab key/);
+    }
   });
 });

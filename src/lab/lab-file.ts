@@ -9,6 +9,8 @@
 //  ..      layout JSON (UTF-8), then the states in host order (gzip'd v86 states)
 //  end 32  SHA-256 of every byte before it
 
+import { isLabKey } from './lab-network.ts';
+
 export const LAB_FILE_VERSION = 1;
 const MAGIC = Uint8Array.from('VPSLAB\r\n', (c) => c.charCodeAt(0));
 const DIGEST = 32;
@@ -28,6 +30,9 @@ export interface LabLayout {
   imageVersion: string;
   /** ISO time of the save. */
   savedAt: string;
+  /** The lab's shared secret (64 hex digits), so that a loaded lab still migrates; absent in labs
+   * saved before it existed (the page then makes a new one). */
+  labKey?: string;
 }
 
 export interface LabSnapshot {
@@ -62,6 +67,7 @@ function checkLayout(v: unknown, count: number): LabLayout {
   if (l.hosts.length !== count) return bad(`lists ${l.hosts.length} hosts for ${count} states`);
   if (typeof l.selected !== 'string' || !names.has(l.selected)) return bad('selects no known host');
   if (typeof l.imageVersion !== 'string' || typeof l.savedAt !== 'string') return bad('lacks the image version or save time');
+  if (l.labKey !== undefined && !isLabKey(l.labKey)) return bad('has a malformed lab key');
   return l as LabLayout;
 }
 

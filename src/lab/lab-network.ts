@@ -28,14 +28,31 @@ export function hostIndex(name: string): number | undefined {
   return n >= 1 && n <= 254 ? n : undefined;
 }
 
+/** Where each host keeps the lab's shared secret: host root's, mode 0600; a VPS never sees the host's /etc. */
+export const LAB_KEY_PATH = '/etc/vps/lab.key';
+
+/** A new lab secret: 32 random bytes as 64 hex digits (migration peers prove they hold it, MIGRATE.md). */
+export function newLabKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function isLabKey(key: unknown): key is string {
+  return typeof key === 'string' && /^[0-9a-f]{64}$/.test(key);
+}
+
 /**
- * Shell for the host context that puts host `index` on the lab LAN; idempotent, so it may run
- * again after a resume. The MAC changes with the link down (a driver may program it only on open).
+ * Shell for the host context that puts host `index` on the lab LAN and gives it the lab's key;
+ * idempotent, so it may run again after a resume. The MAC changes with the link down (a driver may
+ * program it only on open).
  */
-export function labSetupCommand(index: number): string {
+export function labSetupCommand(index: number, key: string): string {
+  if (!isLabKey(key)) throw new Error('the lab key is not 64 lower-case hex digits');
   const mac = labMac(index);
   return [
     'set -e',
+    // written whole, then renamed: never readable by anyone but root, never half there
+    `(umask 077 && printf '%s\\n' ${key} > ${LAB_KEY_PATH}.new && mv -f ${LAB_KEY_PATH}.new ${LAB_KEY_PATH})`,
     `if [ "$(cat /sys/class/net/eth0/address)" != ${mac} ]; then ip link set eth0 down; ip link set eth0 address ${mac}; fi`,
     'ip link set eth0 up',
     `ip addr replace ${labAddress(index)}/24 dev eth0`,

@@ -2,7 +2,7 @@
 // in a worker of its own (frames go worker to worker over MessagePorts); saved and resumed as a whole.
 import { imageVersion } from './boot-cache.ts';
 import { decodeLabFile, encodeLabFile, LabFileError, type LabSnapshot } from './lab-file.ts';
-import { hostIndex, labAddress, labSetupCommand } from './lab-network.ts';
+import { hostIndex, labAddress, labSetupCommand, newLabKey } from './lab-network.ts';
 import { loadLabBytes, saveLabBytes } from './lab-store.ts';
 import type { SwitchRequest } from './switch.worker.ts';
 import { WorkerHost } from './worker-host.ts';
@@ -23,6 +23,8 @@ export class PageLab {
   private _members: Member[] = [];
   private _selected = 'host1';
   private _version: Promise<string> | undefined;
+  /** The lab's shared secret, written to every host as it joins; saved with the lab. */
+  private _key = newLabKey();
   private readonly _listeners = new Set<() => void>();
 
   constructor(
@@ -95,6 +97,7 @@ export class PageLab {
         selected: this._selected,
         imageVersion: await this._imageVersion(),
         savedAt: new Date().toISOString(),
+        labKey: this._key,
       },
       states,
     };
@@ -110,6 +113,8 @@ export class PageLab {
       if (hostIndex(h.name) === undefined) throw new LabFileError(`not a usable lab file: host name "${h.name}"`);
     }
     this._disposeMembers();
+    // A lab saved before labs had keys gets a new one: every host receives it as it rejoins.
+    this._key = snap.layout.labKey ?? newLabKey();
     snap.layout.hosts.forEach((h, i) => this._add(h.name, snap.states[i]));
     this._selected = snap.layout.selected;
     this._changed();
@@ -161,7 +166,7 @@ export class PageLab {
     this._switch.postMessage(attach, [port1]);
     m.plugged = true;
     await m.host.attachNet(port2);
-    const r = await m.host.exec(labSetupCommand(hostIndex(m.host.name)!));
+    const r = await m.host.exec(labSetupCommand(hostIndex(m.host.name)!, this._key));
     if (r.code !== 0) throw new Error(`${m.host.name}: joining the lab network failed: ${r.stderr.trim()}`);
   }
 

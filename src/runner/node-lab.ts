@@ -1,7 +1,7 @@
 // Several GuestMachines in one Node process, joined by the lab's Ethernet switch.
 import type { GuestMachine } from '../emulator/guest-machine.ts';
 import { EthernetSwitch, type SwitchPort } from '../lab/ethernet-switch.ts';
-import { hostIndex, labSetupCommand } from '../lab/lab-network.ts';
+import { hostIndex, labSetupCommand, newLabKey } from '../lab/lab-network.ts';
 
 export interface NodeLabHost {
   readonly name: string;
@@ -11,7 +11,13 @@ export interface NodeLabHost {
 
 export class NodeLab {
   readonly switch = new EthernetSwitch();
+  /** The lab's shared secret (/etc/vps/lab.key on every host): a new random one unless given. */
+  readonly key: string;
   private readonly _hosts: (NodeLabHost & { unplug: () => void })[] = [];
+
+  constructor(key: string = newLabKey()) {
+    this.key = key;
+  }
 
   get hosts(): readonly NodeLabHost[] {
     return this._hosts;
@@ -23,7 +29,7 @@ export class NodeLab {
     return h;
   }
 
-  /** Plug a running machine into the switch as `name` ("hostN"), and configure its lab address. */
+  /** Plug a running machine into the switch as `name` ("hostN"), configure its lab address and give it the lab key. */
   async add(name: string, machine: GuestMachine): Promise<NodeLabHost> {
     const index = hostIndex(name);
     if (index === undefined) throw new Error(`lab: host name "${name}" is not host1..host254`);
@@ -31,7 +37,7 @@ export class NodeLab {
     const unplug = machine.onNetFrame((frame) => port.receive(frame));
     const host = { name, machine, port, unplug };
     this._hosts.push(host);
-    const r = await machine.agent.execShell(labSetupCommand(index));
+    const r = await machine.agent.execShell(labSetupCommand(index, this.key));
     if (r.code !== 0) throw new Error(`lab: configuring ${name}'s network failed: ${r.stderr.trim()}`);
     return host;
   }

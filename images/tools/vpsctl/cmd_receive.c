@@ -1,21 +1,26 @@
 /* vpsctl receive [--port N]: the target side of `vpsctl migrate`. Listens on the lab network
- * (TCP 7070), takes one migration at a time, restores and starts the VPS, answers OK or ERR, and
- * announces the VPS's addresses (gratuitous ARP) once the source commits (MIGRATE.md). Runs from
- * inittab; reports go to stderr, one line per event. */
+ * (TCP 7070), takes one migration at a time from a peer that proves it holds the lab key, within
+ * deadlines and a size limit, restores and starts the VPS, answers OK or ERR, and announces the
+ * VPS's addresses (gratuitous ARP) once the source commits (MIGRATE.md). Runs from inittab;
+ * reports go to stderr, one line per event. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "lab_key.h"
+#include "mig_stream.h"
 #include "freeze.h"
 #include "lifecycle.h"
 #include "migrate_proto.h"
@@ -23,8 +28,35 @@
 #include "snapio.h"
 #include "util.h"
 
-/* Longest silence from the source while it sends the stream or before its COMMIT. */
+/* Longest silence from the source at any point (a socket timeout on every read). */
 #define PEER_TIMEOUT_MS 30000
+/* Deadlines per connection, whatever the peer sends (a trickle never holds the receiver): until its
+ * header is authenticated; then for the stream and the restore; then for its COMMIT. */
+#define AUTH_DEADLINE_S 10
+#define STREAM_DEADLINE_S 120
+#define COMMIT_DEADLINE_S 30
+/* The most stream bytes one migration may send (the host's root lives in its 128 MB of RAM);
+ * `--max-stream` changes it. A VPS with a disk limit is held to that as well by its disk image. */
+#define DEFAULT_MAX_STREAM (32ULL << 20)
+
+static uint64_t max_stream = DEFAULT_MAX_STREAM;
+static volatile sig_atomic_t conn_fd = -1, expired;
+
+/* The connection's deadline passed: end it, so that every read on it (ours, the relay's) fails and
+ * the usual cleanup runs. */
+static void deadline_passed(int sig)
+{
+	(void)sig;
+	expired = 1;
+	if (conn_fd >= 0)
+		shutdown(conn_fd, SHUT_RDWR);
+}
+
+static void deadline(unsigned int seconds)
+{
+	expired = 0;
+	alarm(seconds);
+}
 
 static void note(const char *peer, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(const char *peer, const char *fmt, ...)
@@ -122,34 +154,125 @@ static void undo(unsigned int id, int started, const char *aside)
 	put_back_config(id, aside);
 }
 
+/* What the relay child (socket -> pipe, mig_stream_receive) reports back (shared memory). */
+struct relay {
+	pid_t pid;		/* written by the parent only */
+	int done, rc;		/* done: the relay finished by itself, with rc */
+	uint64_t bytes;
+	struct vps_err err;
+};
+
+/* Wait for the relay: 0 if it passed the whole stream on and its MAC was right, else -1 with its
+ * error (or the deadline's). kill_it ends a relay that may still be reading, after the restore
+ * failed: err is then replaced only if the relay's failure came first (it explains the restore's). */
+static int relay_wait(struct relay *r, int kill_it, struct vps_err *err)
+{
+	int status;
+
+	if (r->pid > 0) {
+		if (kill_it)
+			kill(r->pid, SIGKILL);
+		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		r->pid = 0;
+	}
+	if (expired)
+		return vps_error(err, 0, "the source did not finish within the receiver's deadline (%d s for the stream)",
+				 STREAM_DEADLINE_S);
+	if (!r->done)	/* killed while the restore had its own reason to stop, or died */
+		return kill_it ? -1 : vps_error(err, 0, "the stream relay died");
+	if (r->rc < 0)
+		*err = r->err;
+	return r->rc;
+}
+
+static int relay_check(void *ctx, struct vps_err *err)
+{
+	return relay_wait(ctx, 0, err);
+}
+
+/* Start the relay: the stream's frames from fd into a pipe; returns the pipe's read end. */
+static int relay_start(struct relay *r, int fd, const struct mig_session *s, struct vps_err *err)
+{
+	pid_t pid;
+	int p[2];
+
+	r->rc = -1;
+	r->done = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return vps_error(err, errno, "receive the stream: pipe");
+	pid = fork();	/* r is shared: only the parent writes r->pid */
+	if (pid == 0) {
+		close(p[0]);
+		r->rc = mig_stream_receive(fd, p[1], s, max_stream, &r->bytes, &r->err);
+		r->done = 1;
+		_exit(r->rc < 0);
+	}
+	r->pid = pid;
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return vps_error(err, errno, "receive the stream: fork");
+	}
+	return p[0];
+}
+
 static int handle(int fd, const struct sockaddr_in *from)
 {
 	struct vps_err err = { 0 };
 	struct vps_config cfg;
 	struct snap_info info = { 0 };
+	struct mig_session s = { 0 };
+	struct relay *relay;
 	enum vps_state state;
 	char peer[INET_ADDRSTRLEN], line[MIG_LINE_MAX], aside[PATH_MAX + 32];
 	long long t0;
 	unsigned int id;
+	int in, rc;
 	pid_t pid;
 
 	inet_ntop(AF_INET, &from->sin_addr, peer, sizeof(peer));
+	conn_fd = fd;
+	deadline(AUTH_DEADLINE_S);
 	if (!mig_peer_allowed(&from->sin_addr)) {
 		vps_error(&err, 0, "%s is not on the lab network " MIG_LAN_PREFIX "0/24", peer);
 		return refuse(fd, peer, &err), 1;
 	}
-	if (socket_timeouts(fd, PEER_TIMEOUT_MS, &err) < 0 ||
-	    mig_read_line(fd, line, sizeof(line), "the migration header", &err) < 0 ||
-	    mig_header_parse(line, &id, &state, &err) < 0)
+	/* No key, no migration: every peer is refused until the lab provisions one. */
+	if (lab_key_load(LAB_KEY_PATH, s.key, &err) < 0 || mig_nonce(s.tnonce, &err) < 0)
 		return refuse(fd, peer, &err), 1;
+	mig_challenge_format(line, sizeof(line), s.tnonce);
+	if (socket_timeouts(fd, PEER_TIMEOUT_MS, &err) < 0 || mig_write_line(fd, line, "the challenge", &err) < 0 ||
+	    mig_read_line(fd, line, sizeof(line), "the migration header", &err) < 0 ||
+	    mig_header_parse(line, &s, &id, &state, &err) < 0) {
+		if (expired)
+			vps_error(&err, 0, "no authenticated migration header within %d s", AUTH_DEADLINE_S);
+		return refuse(fd, peer, &err), 1;
+	}
+	deadline(STREAM_DEADLINE_S);
 	t0 = now_ms();
+	relay = mmap(NULL, sizeof(*relay), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (relay == MAP_FAILED) {
+		vps_error(&err, errno, "receive VPS %u: mmap", id);
+		return refuse(fd, peer, &err), 1;
+	}
 	if (set_aside_config(id, aside, sizeof(aside), &err) < 0)
 		return refuse(fd, peer, &err), 1;
-	if (vps_restore_from_fd(id, fd, SNAP_READ_TO_TRAILER, &info, &cfg, &err) < 0) {
+	in = relay_start(relay, fd, &s, &err);
+	rc = in < 0 ? -1
+		    : vps_restore_from_fd(id, in, 0, &(struct restore_check){ relay_check, relay }, &info, &cfg, &err);
+	/* a relay that failed (limit, MAC, deadline, connection) explains a broken stream best; it
+	 * is ended before its pipe closes, so the restore's own reason is never lost to EPIPE */
+	if (rc < 0)
+		relay_wait(relay, 1, &err);
+	if (in >= 0)
+		close(in);
+	if (rc < 0) {
 		put_back_config(id, aside);
 		vps_error_wrap(&err, "restore VPS %u", id);
 		return refuse(fd, peer, &err), 1;
 	}
+	alarm(0);
 	free(info.config);
 	if (state != VPS_STOPPED && vps_start(id, NULL, &pid, &cfg, &err) < 0) {
 		undo(id, 0, aside);
@@ -159,24 +282,47 @@ static int handle(int fd, const struct sockaddr_in *from)
 		undo(id, 1, aside);
 		return refuse(fd, peer, &err), 1;
 	}
-	snprintf(line, sizeof(line), "OK %lld\n", now_ms() - t0);
+	deadline(COMMIT_DEADLINE_S);
+	mig_ok_format(line, sizeof(line), now_ms() - t0, &s);
 	if (mig_write_line(fd, line, "the reply", &err) < 0 ||
 	    mig_read_line(fd, line, sizeof(line), "the source's commit", &err) < 0 ||
-	    (strcmp(line, "COMMIT") && vps_error(&err, 0, "the source said `%.80s`", line) < 0)) {
+	    mig_commit_parse(line, &s, &err) < 0) {
 		/* The source may or may not have heard our OK: stop this copy but keep its files, so a
 		 * lost COMMIT never loses the VPS (MIGRATE.md, "the window"). */
 		vps_stop_how(id, 0, &(struct vps_err){ 0 });
 		note(peer, "VPS %u was not committed (%s): stopped here, its files kept; start it with `vpsctl start %u` "
-		     "if it no longer runs on %s, else `vpsctl destroy %u`", id, err.msg, id, peer, id);
+		     "if it no longer runs on %s, else `vpsctl destroy %u`", id, expired ? "no COMMIT in time" : err.msg,
+		     id, peer, id);
 		return 1;
 	}
+	alarm(0);
 	close(fd);
 	if (aside[0])
 		unlink(aside);
 	if (state != VPS_STOPPED)
 		announce(&cfg, peer);
 	note(peer, "VPS %u (%s) received: %llu bytes, %s after %lld ms", id, cfg.name,
-	     (unsigned long long)info.stream_bytes, state == VPS_STOPPED ? "restored" : "running", now_ms() - t0);
+	     (unsigned long long)relay->bytes, state == VPS_STOPPED ? "restored" : "running", now_ms() - t0);
+	return 0;
+}
+
+/* "64M", "512K", "1000000": bytes, at least 1 KiB. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end || v < 1024)
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -199,22 +345,35 @@ static int listen_on(int port, struct vps_err *err)
 int cmd_receive(int argc, char **argv)
 {
 	struct vps_err err = { 0 };
+	struct sigaction sa = { .sa_handler = deadline_passed };	/* no SA_RESTART: reads end */
 	int port = MIG_PORT, lfd;
 	char *end;
 
-	if (argc == 3 && !strcmp(argv[1], "--port")) {
-		long p = strtol(argv[2], &end, 10);
-		if (*end || end == argv[2] || p < 1 || p > 65535)
-			return usage_error("receive", "port `%s` is not 1..65535", argv[2]);
-		port = (int)p;
-	} else if (argc != 1)
-		return usage_error("receive", "takes no arguments but --port N");
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage_error("receive", "`%s` needs a value", argv[i]);
+		if (!strcmp(argv[i], "--port")) {
+			long p = strtol(argv[i + 1], &end, 10);
+			if (*end || end == argv[i + 1] || p < 1 || p > 65535)
+				return usage_error("receive", "port `%s` is not 1..65535", argv[i + 1]);
+			port = (int)p;
+		} else if (!strcmp(argv[i], "--max-stream")) {
+			if (parse_size(argv[i + 1], &max_stream) < 0)
+				return usage_error("receive", "--max-stream `%s` is not a size of at least 1K (e.g. 64M)",
+						   argv[i + 1]);
+		} else
+			return usage_error("receive", "takes no arguments but --port N and --max-stream SIZE");
+	}
 	if ((lfd = listen_on(port, &err)) < 0)
 		return fail(&err);
 	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGALRM, &sa, NULL);
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	note("*", "listening on TCP port %d for migrations from " MIG_LAN_PREFIX "0/24", port);
-	/* One migration at a time, each in its own process: no two can race for one id. */
+	note("*", "listening on TCP port %d for migrations from " MIG_LAN_PREFIX "0/24 (lab key %s, streams up to %llu "
+	     "bytes)", port, access(LAB_KEY_PATH, F_OK) == 0 ? "present" : "not provisioned yet",
+	     (unsigned long long)max_stream);
+	/* One migration at a time, each in its own process (no two can race for one id), each within
+	 * its deadlines. */
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t len = sizeof(from);

@@ -111,7 +111,7 @@ int cmd_restore(int argc, char **argv)
 		return fail(&err);
 	if ((fd = open_input("restore", argv[2], &err)) < 0)
 		return fail(&err);
-	if (vps_restore_from_fd(id, fd, 0, &info, &cfg, &err) < 0) {
+	if (vps_restore_from_fd(id, fd, 0, NULL, &info, &cfg, &err) < 0) {
 		if (fd > 0)
 			close(fd);
 		vps_error_wrap(&err, "restore VPS %u from `%s`", id, argv[2]);

@@ -31,7 +31,8 @@ static const struct command {
 	{ "restore", cmd_restore, "restore <id> <file|->", "recreate a VPS from a snapshot under <id>; processes start from INIT" },
 	{ "showdump", cmd_showdump, "showdump <file|->", "verify a snapshot and show what it holds" },
 	{ "migrate", cmd_migrate, "migrate <id> <lab-host>", "move a VPS to another lab host (192.168.100.N or hostN): freeze, stream, start there, remove here" },
-	{ "receive", cmd_receive, "receive [--port N]", "take VPS migrated from other lab hosts (runs from inittab on TCP 7070)" },
+	{ "receive", cmd_receive, "receive [--port N] [--max-stream SIZE]",
+	  "take VPS migrated from lab hosts that hold the lab key (runs from inittab on TCP 7070)" },
 	{ "help", cmd_help, "help [command]", "show this help" },
 };
 

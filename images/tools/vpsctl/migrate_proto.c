@@ -10,34 +10,80 @@
 
 static const char *const state_words[] = { "stopped", "running", "suspended" };
 
-size_t mig_header_format(char *buf, size_t len, unsigned int id, enum vps_state state)
+size_t mig_challenge_format(char *buf, size_t len, const char *tnonce)
 {
-	int n = snprintf(buf, len, "VPSMIGRATE %d %u %s\n", MIG_VERSION, id, state_words[state]);
+	int n = snprintf(buf, len, "VPSRECEIVE %d %s\n", MIG_VERSION, tnonce);
 
 	return n < 0 ? 0 : (size_t)n;
 }
 
-int mig_header_parse(const char *line, unsigned int *id, enum vps_state *state, struct vps_err *err)
+/* "ERR <msg>": 1 with msg filled, else 0. */
+static int refusal(const char *line, char *msg, size_t msglen)
 {
-	char idtext[16], word[16], extra;
+	if (strncmp(line, "ERR ", 4) || !line[4])
+		return 0;
+	snprintf(msg, msglen, "%s", line + 4);
+	return 1;
+}
+
+int mig_challenge_parse(const char *line, struct mig_session *s, char *msg, size_t msglen, struct vps_err *err)
+{
+	char nonce[MIG_HEX_LEN + 2], extra;
+	unsigned char raw[MIG_NONCE_LEN];
 	unsigned int version;
+
+	if (refusal(line, msg, msglen))
+		return 1;
+	if (sscanf(line, "VPSRECEIVE %u %65s %c", &version, nonce, &extra) != 2)
+		return vps_error(err, 0, "the target did not answer as `vpsctl receive` (`%.80s`)", line);
+	if (version != MIG_VERSION)
+		return vps_error(err, 0, "the target speaks migration protocol version %u (this vpsctl speaks %d)", version,
+				 MIG_VERSION);
+	if (mig_unhex(nonce, strlen(nonce), raw, sizeof(raw)) < 0)
+		return vps_error(err, 0, "the target's challenge `%.80s` is malformed", line);
+	snprintf(s->tnonce, sizeof(s->tnonce), "%s", nonce);
+	return 0;
+}
+
+size_t mig_header_format(char *buf, size_t len, unsigned int id, enum vps_state state, const struct mig_session *s)
+{
+	char what[32], mac[MIG_HEX_LEN + 1];
+	int n;
+
+	snprintf(what, sizeof(what), "%u %s", id, state_words[state]);
+	mig_mac(s, "header", what, mac);
+	n = snprintf(buf, len, "VPSMIGRATE %d %s %s %s\n", MIG_VERSION, what, s->snonce, mac);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int mig_header_parse(const char *line, struct mig_session *s, unsigned int *id, enum vps_state *state,
+		     struct vps_err *err)
+{
+	char idtext[16], word[16], nonce[MIG_HEX_LEN + 2], mac[MIG_HEX_LEN + 2], what[32], extra;
+	unsigned char raw[MIG_NONCE_LEN];
+	unsigned int version;
+	size_t i;
 
 	if (strncmp(line, "VPSMIGRATE ", 11))
 		return vps_error(err, 0, "not a migration request (it must start with `VPSMIGRATE`)");
-	if (sscanf(line + 11, "%u %15s %15s %c", &version, idtext, word, &extra) != 3)
-		return vps_error(err, 0, "malformed migration header `%.80s` (want `VPSMIGRATE %d <id> <state>`)", line,
-				 MIG_VERSION);
-	if (version != MIG_VERSION)
+	if (sscanf(line + 11, "%u", &version) == 1 && version != MIG_VERSION)
 		return vps_error(err, 0, "migration protocol version %u is not supported (this vpsctl speaks %d)", version,
 				 MIG_VERSION);
+	if (sscanf(line + 11, "%u %15s %15s %65s %65s %c", &version, idtext, word, nonce, mac, &extra) != 5)
+		return vps_error(err, 0, "malformed migration header `%.80s` (want `VPSMIGRATE %d <id> <state> <nonce> "
+				 "<mac>`)", line, MIG_VERSION);
 	if (vps_parse_id(idtext, id, err) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++)
-		if (!strcmp(word, state_words[i])) {
-			*state = (enum vps_state)i;
-			return 0;
-		}
-	return vps_error(err, 0, "unknown VPS state `%s` in the migration header", word);
+	for (i = 0; i < sizeof(state_words) / sizeof(state_words[0]) && strcmp(word, state_words[i]); i++)
+		;
+	if (i == sizeof(state_words) / sizeof(state_words[0]))
+		return vps_error(err, 0, "unknown VPS state `%s` in the migration header", word);
+	*state = (enum vps_state)i;
+	if (mig_unhex(nonce, strlen(nonce), raw, sizeof(raw)) < 0)
+		return vps_error(err, 0, "malformed nonce in the migration header");
+	snprintf(s->snonce, sizeof(s->snonce), "%s", nonce);
+	snprintf(what, sizeof(what), "%u %s", *id, word);
+	return mig_mac_check(s, "header", what, mac, err);
 }
 
 int mig_peer_allowed(const struct in_addr *peer)
@@ -66,22 +112,48 @@ int mig_host_parse(const char *arg, struct in_addr *addr, struct vps_err *err)
 	return 0;
 }
 
-int mig_reply_parse(const char *line, long *ms, char *msg, size_t msglen, struct vps_err *err)
+size_t mig_ok_format(char *buf, size_t len, long ms, const struct mig_session *s)
 {
-	char *end;
+	char text[32], mac[MIG_HEX_LEN + 1];
+	int n;
 
-	if (!strncmp(line, "OK ", 3)) {
-		errno = 0;
-		*ms = strtol(line + 3, &end, 10);
-		if (end == line + 3 || *end || *ms < 0 || errno)
-			return vps_error(err, 0, "malformed reply `%.80s` from the target", line);
-		return 0;
-	}
-	if (!strncmp(line, "ERR ", 4) && line[4]) {
-		snprintf(msg, msglen, "%s", line + 4);
+	snprintf(text, sizeof(text), "%ld", ms);
+	mig_mac(s, "ok", text, mac);
+	n = snprintf(buf, len, "OK %s %s\n", text, mac);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int mig_reply_parse(const char *line, const struct mig_session *s, long *ms, char *msg, size_t msglen,
+		    struct vps_err *err)
+{
+	char text[24], mac[MIG_HEX_LEN + 2], extra, *end;
+
+	if (refusal(line, msg, msglen))
 		return 1;
-	}
-	return vps_error(err, 0, "unexpected reply `%.80s` from the target", line);
+	if (strncmp(line, "OK ", 3) || sscanf(line + 3, "%23s %65s %c", text, mac, &extra) != 2)
+		return vps_error(err, 0, "unexpected reply `%.80s` from the target", line);
+	errno = 0;
+	*ms = strtol(text, &end, 10);
+	if (end == text || *end || *ms < 0 || errno)
+		return vps_error(err, 0, "malformed reply `%.80s` from the target", line);
+	return mig_mac_check(s, "ok", text, mac, err);
+}
+
+size_t mig_commit_format(char *buf, size_t len, const struct mig_session *s)
+{
+	char mac[MIG_HEX_LEN + 1];
+	int n;
+
+	mig_mac(s, "commit", "", mac);
+	n = snprintf(buf, len, "COMMIT %s\n", mac);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int mig_commit_parse(const char *line, const struct mig_session *s, struct vps_err *err)
+{
+	if (strncmp(line, "COMMIT ", 7))
+		return vps_error(err, 0, "the source said `%.80s`", line);
+	return mig_mac_check(s, "commit", "", line + 7, err);
 }
 
 int mig_read_line(int fd, char *buf, size_t len, const char *what, struct vps_err *err)

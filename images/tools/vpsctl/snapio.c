@@ -15,6 +15,7 @@
 #include "../common/cleanup.h"
 #include "disk.h"
 #include "idmap.h"
+#include "restore_policy.h"
 #include "util.h"
 
 /* Where the overlay's upper dir of a stopped or running VPS is; *mounted_disk set when this
@@ -100,11 +101,11 @@ static void restore_cleanup(struct restore_ctx *c)
 	c->tmp[0] = '\0';
 }
 
-/* The snapshot's config for VPS id: parsed as a file (the one validator), then the values that
- * were defaults derived from the source id become the defaults for the new id. */
+/* The snapshot's config for VPS id: parsed as a file (the one validator), then held to what a
+ * stream may set on this host (restore_policy.h): no host commands, no extra capabilities, this
+ * host's paths, no address another VPS here or a lab host has. */
 static int restore_config(struct restore_ctx *c, const struct snap_info *info, struct vps_err *err)
 {
-	struct vps_config def_old, def_new;
 	unsigned int src = info->header.source_id;
 	size_t len = strlen(info->config);
 	cleanup_close int fd = memfd_create("vps-snapshot-config", MFD_CLOEXEC);
@@ -118,17 +119,8 @@ static int restore_config(struct restore_ctx *c, const struct snap_info *info, s
 	vps_config_init(&c->cfg, src);
 	if (vps_config_parse(path, &c->cfg, err) < 0)
 		return vps_error_wrap(err, "the snapshot's config");
-	vps_config_init(&def_old, src);
-	vps_config_init(&def_new, c->id);
-	c->cfg.id = c->id;
-	if (!strcmp(c->cfg.name, def_old.name))
-		strcpy(c->cfg.name, def_new.name);
-	if (!strcmp(c->cfg.fsroot, def_old.fsroot))
-		strcpy(c->cfg.fsroot, def_new.fsroot);
-	if (!strcmp(c->cfg.fsroot_priv, def_old.fsroot_priv))
-		strcpy(c->cfg.fsroot_priv, def_new.fsroot_priv);
-	if (c->cfg.root_mount[0])
-		return vps_error(err, 0, "the snapshot's config has a ROOT_MOUNT: its files have nowhere to go");
+	if (restore_policy_apply(&c->cfg, c->id, err) < 0 || restore_policy_addresses(&c->cfg, VPS_CONF_DIR, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -184,8 +176,8 @@ static int restore_target(void *ctx, const struct snap_info *info, struct vps_er
 	return fd;
 }
 
-int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, struct snap_info *info,
-			struct vps_config *cfg, struct vps_err *err)
+int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, const struct restore_check *check,
+			struct snap_info *info, struct vps_config *cfg, struct vps_err *err)
 {
 	struct vps_err ignored;
 	cleanup_free struct restore_ctx *c = calloc(1, sizeof(*c));
@@ -203,6 +195,8 @@ int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, struct snap
 	if (access(path, F_OK) == 0)
 		return vps_error(err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
 	if (snap_read_flags(fd, flags, restore_target, c, info, err) < 0)
+		goto failed;
+	if (check && check->fn(check->ctx, err) < 0)
 		goto failed;
 	/* the stream has owners as seen inside: give them the host ids of this VPS's range */
 	if (vps_idmap_shift_tree(c->upper, id, err) < 0)

@@ -14,11 +14,18 @@
 int vps_snapshot_to_fd(unsigned int id, int fd, enum vps_state state, uint64_t *entries, uint64_t *bytes,
 		       struct vps_err *err);
 
+/* A last check before a restored VPS is put in place (the migration stream's MAC): 0 to go on,
+ * -1 with err to throw the restore away. */
+struct restore_check {
+	int (*fn)(void *ctx, struct vps_err *err);
+	void *ctx;
+};
+
 /* Recreate VPS id (stopped, no config yet) from the stream on fd (flags for snap_read_flags):
- * files go to a temporary directory renamed into place once the stream verified, then the config
- * is written. On failure nothing is left behind. info->config is malloc'd on success; *cfg gets
- * the new VPS's config. */
-int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, struct snap_info *info,
-			struct vps_config *cfg, struct vps_err *err);
+ * files go to a temporary directory renamed into place once the stream verified and check (if
+ * any) passed, then the config is written. On failure nothing is left behind. info->config is
+ * malloc'd on success; *cfg gets the new VPS's config. */
+int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, const struct restore_check *check,
+			struct snap_info *info, struct vps_config *cfg, struct vps_err *err);
 
 #endif

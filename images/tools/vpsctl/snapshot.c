@@ -1,4 +1,5 @@
 #include "snapshot.h"
+#include "snap_xattr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -421,6 +422,8 @@ static int set_xattrs(int fd, int dirfd, const char *leaf, const struct snap_ent
 		const struct snap_xattr *x = &e->xattrs[i];
 		int rc;
 
+		if (!snap_xattr_restorable(x, e->mode))	/* overlayfs would trust it: never from a stream */
+			continue;
 		memcpy(name, x->name, x->name_len);
 		name[x->name_len] = '\0';
 		rc = fd >= 0 ? fsetxattr(fd, name, x->value, x->value_len, 0)

@@ -49,6 +49,8 @@ const char *vpstest_errname(int e)
 	case ENOTTY: return "ENOTTY";
 	case EIO: return "EIO";
 	case ETXTBSY: return "ETXTBSY";
+	case ENODATA: return "ENODATA";
+	case ENOTSUP: return "ENOTSUP";
 	default: return strerror(e);
 	}
 }

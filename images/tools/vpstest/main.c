@@ -33,6 +33,8 @@ static const struct {
 	{ "tiocsti", vpstest_tiocsti },
 	{ "ptyrun", vpstest_ptyrun },
 	{ "catchenter", vpstest_catchenter },
+	{ "migsend", vpstest_migsend },
+	{ "xattr", vpstest_xattr },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -33,6 +33,8 @@ int vpstest_capfork(int argc, char **argv);
 int vpstest_tiocsti(int argc, char **argv);
 int vpstest_ptyrun(int argc, char **argv);
 int vpstest_catchenter(int argc, char **argv);
+int vpstest_migsend(int argc, char **argv);
+int vpstest_xattr(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
