@@ -2,7 +2,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
 #include <linux/securebits.h>
 #include <sched.h>
@@ -139,15 +138,6 @@ static int split_words(char *s, char **argv, int max)
 	return n;
 }
 
-/* Root of the VPS's user namespace: ids 0 inside (the host ids of its range), no supplementary
- * groups; the capabilities of the namespace's creator stay (INIT drops its bounding set later). */
-static int become_vps_root(unsigned int id, struct vps_err *err)
-{
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
-		return vps_error(err, errno, "become root of the user namespace of VPS %u", id);
-	return 0;
-}
-
 /* Runs in the VPS's namespaces as INIT-to-be: wait until the host has mapped its ids and made the
  * host side of its network, finish the namespaces from inside, exec INIT. */
 static void __attribute__((noreturn)) child_main(const struct vps_config *cfg, int go_fd, int report_fd, int log_fd)
@@ -159,7 +149,7 @@ static void __attribute__((noreturn)) child_main(const struct vps_config *cfg, i
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);	/* the parent gave up: nothing to report */
-	if (become_vps_root(cfg->id, &err) < 0)
+	if (vps_idmap_become_root(cfg->id, &err) < 0)
 		goto fail;
 	setsid();
 	if (sethostname(cfg->name, strlen(cfg->name)) < 0) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,13 @@ int vps_idmap_write(pid_t pid, unsigned int id, struct vps_err *err)
 		if (write_file(path, line, err) < 0)
 			return vps_error_wrap(err, "map the ids of VPS %u", id);
 	}
+	return 0;
+}
+
+int vps_idmap_become_root(unsigned int id, struct vps_err *err)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return vps_error(err, errno, "become root of the user namespace of VPS %u", id);
 	return 0;
 }
 

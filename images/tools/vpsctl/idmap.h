@@ -34,6 +34,9 @@ static inline int64_t vps_id_host(unsigned int id, uint32_t inside)
 
 /* Write uid_map and gid_map of the user namespace of pid: 0..VPS_IDS_PER_VPS-1 -> the VPS's range. */
 int vps_idmap_write(pid_t pid, unsigned int id, struct vps_err *err);
+/* In the user namespace of VPS id: become its root (ids 0, no supplementary groups), keeping the
+ * capabilities the namespace gave (a bounding set is dropped later, before exec). */
+int vps_idmap_become_root(unsigned int id, struct vps_err *err);
 /* An fd of a fresh user namespace with VPS id's mapping, for idmapped mounts (its holder exits). */
 int vps_idmap_userns_fd(unsigned int id, struct vps_err *err);
 /* chown every object under dir (dir included) from ids as seen inside VPS id to host ids, keeping

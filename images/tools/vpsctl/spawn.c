@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <sched.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "idmap.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -66,9 +66,7 @@ int vps_enter_user(int init_pidfd, unsigned int id, struct vps_err *err)
 {
 	if (setns(init_pidfd, CLONE_NEWUSER | CLONE_NEWCGROUP) < 0)
 		return vps_error(err, errno, "enter the user and cgroup namespaces of VPS %u", id);
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
-		return vps_error(err, errno, "become root of the user namespace of VPS %u", id);
-	return 0;
+	return vps_idmap_become_root(id, err);
 }
 
 int vps_in_netns(pid_t pid, int (*fn)(void *arg, struct vps_err *err), void *arg, struct vps_err *err)

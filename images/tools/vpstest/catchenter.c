@@ -25,21 +25,6 @@
 
 #define AHEAD 16
 
-static int r(long ret)
-{
-	return ret < 0 ? errno : 0;
-}
-
-static int open_close(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* Open any of the descriptors in /proc/<pid>/fd: 0 if one opened, else the last error. */
 static int open_fds(const char *dir)
 {
@@ -53,7 +38,7 @@ static int open_fds(const char *dir)
 	while ((de = readdir(d)) && e)
 		if (de->d_name[0] != '.') {
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			e = open_close(path, O_PATH);
+			e = vpstest_open_errno(path, O_PATH);
 		}
 	closedir(d);
 	return e;
@@ -68,20 +53,20 @@ static void probe(pid_t pid)
 #define P(name) snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name)
 	P("exe");
 	have_st = stat(path, &st) == 0;
-	printf("exe-readlink %s\n", vpstest_errname(r(readlink(path, link, sizeof(link)))));
-	printf("exe-open-read %s\n", vpstest_errname(open_close(path, O_RDONLY)));
-	printf("exe-open-write %s\n", vpstest_errname(open_close(path, O_WRONLY)));
-	printf("exe-chmod %s\n", vpstest_errname(r(chmod(path, have_st ? st.st_mode & 07777 : 0755))));
+	printf("exe-readlink %s\n", vpstest_errname(vpstest_errno(readlink(path, link, sizeof(link)))));
+	printf("exe-open-read %s\n", vpstest_errname(vpstest_open_errno(path, O_RDONLY)));
+	printf("exe-open-write %s\n", vpstest_errname(vpstest_open_errno(path, O_WRONLY)));
+	printf("exe-chmod %s\n", vpstest_errname(vpstest_errno(chmod(path, have_st ? st.st_mode & 07777 : 0755))));
 	printf("exe-chown %s\n",
-	       vpstest_errname(r(chown(path, have_st ? st.st_uid : 0, have_st ? st.st_gid : 0))));
+	       vpstest_errname(vpstest_errno(chown(path, have_st ? st.st_uid : 0, have_st ? st.st_gid : 0))));
 	P("cwd");
-	printf("cwd %s\n", vpstest_errname(open_close(path, O_PATH | O_DIRECTORY)));
+	printf("cwd %s\n", vpstest_errname(vpstest_open_errno(path, O_PATH | O_DIRECTORY)));
 	P("root");
-	printf("root %s\n", vpstest_errname(open_close(path, O_PATH | O_DIRECTORY)));
+	printf("root %s\n", vpstest_errname(vpstest_open_errno(path, O_PATH | O_DIRECTORY)));
 	P("fd");
 	printf("fd %s\n", vpstest_errname(open_fds(path)));
 	P("mem");
-	printf("mem %s\n", vpstest_errname(open_close(path, O_RDWR)));
+	printf("mem %s\n", vpstest_errname(vpstest_open_errno(path, O_RDWR)));
 #undef P
 }
 

@@ -85,3 +85,18 @@ int vpstest_open_until_refused(long max, long *n)
 			return errno;
 	return 0;
 }
+
+int vpstest_errno(long ret)
+{
+	return ret < 0 ? errno : 0;
+}
+
+int vpstest_open_errno(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}

@@ -18,53 +18,38 @@
 
 static long hostpid;
 
-static int r(long ret)
-{
-	return ret < 0 ? errno : 0;
-}
-
-static int kill_host(void) { return r(kill((pid_t)hostpid, SIGKILL)); }
-static int mount_tmpfs(void) { return r(mount("escape", "/tmp", "tmpfs", 0, NULL)); }
-static int umount_proc(void) { return r(umount2("/proc", MNT_DETACH)); }
-static int mount_cgroup(void) { return r(mount("cgroup2", "/tmp", "cgroup2", 0, NULL)); }
-static int init_module(void) { return r(syscall(SYS_init_module, NULL, 0UL, "")); }
-static int finit_module(void) { return r(syscall(SYS_finit_module, 0, "", 0)); }
-static int set_hostname(void) { return r(sethostname("escaped", 7)); }
-static int set_domainname(void) { return r(setdomainname("escaped", 7)); }
+static int kill_host(void) { return vpstest_errno(kill((pid_t)hostpid, SIGKILL)); }
+static int mount_tmpfs(void) { return vpstest_errno(mount("escape", "/tmp", "tmpfs", 0, NULL)); }
+static int umount_proc(void) { return vpstest_errno(umount2("/proc", MNT_DETACH)); }
+static int mount_cgroup(void) { return vpstest_errno(mount("cgroup2", "/tmp", "cgroup2", 0, NULL)); }
+static int init_module(void) { return vpstest_errno(syscall(SYS_init_module, NULL, 0UL, "")); }
+static int finit_module(void) { return vpstest_errno(syscall(SYS_finit_module, 0, "", 0)); }
+static int set_hostname(void) { return vpstest_errno(sethostname("escaped", 7)); }
+static int set_domainname(void) { return vpstest_errno(setdomainname("escaped", 7)); }
 
 static int set_time(void)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	return r(clock_settime(CLOCK_REALTIME, &now));
+	return vpstest_errno(clock_settime(CLOCK_REALTIME, &now));
 }
 
 static int reboot_host(void)
 {
-	return r(syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART, NULL));
+	return vpstest_errno(syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART, NULL));
 }
 
 static int poweroff_host(void)
 {
-	return r(syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL));
+	return vpstest_errno(syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL));
 }
 
-static int open_close(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
-static int read_host_vservers(void) { return open_close("/proc/vservers/0", O_RDONLY); }
-static int read_other_vservers(void) { return open_close("/proc/vservers/4", O_RDONLY); }
-static int open_dev_vps(void) { return open_close("/dev/vps", O_WRONLY); }
-static int write_sysctl(void) { return open_close("/proc/sys/kernel/hostname", O_WRONLY); }
-static int write_cgroup(void) { return open_close("/sys/fs/cgroup/pids.max", O_WRONLY); }
+static int read_host_vservers(void) { return vpstest_open_errno("/proc/vservers/0", O_RDONLY); }
+static int read_other_vservers(void) { return vpstest_open_errno("/proc/vservers/4", O_RDONLY); }
+static int open_dev_vps(void) { return vpstest_open_errno("/dev/vps", O_WRONLY); }
+static int write_sysctl(void) { return vpstest_open_errno("/proc/sys/kernel/hostname", O_WRONLY); }
+static int write_cgroup(void) { return vpstest_open_errno("/sys/fs/cgroup/pids.max", O_WRONLY); }
 
 static int raise_rlimit(int resource)
 {
@@ -76,7 +61,7 @@ static int raise_rlimit(int resource)
 		return 0;	/* nothing to raise: that is the escape */
 	rl.rlim_max++;
 	rl.rlim_cur = rl.rlim_max;
-	return r(setrlimit(resource, &rl));
+	return vpstest_errno(setrlimit(resource, &rl));
 }
 
 static int raise_nofile(void) { return raise_rlimit(RLIMIT_NOFILE); }
@@ -92,7 +77,7 @@ static int host_device(mode_t type, unsigned int major, unsigned int minor)
 	unlink(path);
 	if (mknod(path, type | 0600, makedev(major, minor)) < 0)
 		return errno;
-	e = open_close(path, O_RDWR);
+	e = vpstest_open_errno(path, O_RDWR);
 	unlink(path);
 	return e;
 }

@@ -45,6 +45,10 @@ const char *vpstest_errname(int e);
 int vpstest_fork_waiter(pid_t parent);
 /* Open /dev/null until refused or max are open; *n gets how many; the refusal's errno, or 0. */
 int vpstest_open_until_refused(long max, long *n);
+/* errno when a system call's ret says it failed, else 0. */
+int vpstest_errno(long ret);
+/* Open path with flags and close it again: the errno, or 0. */
+int vpstest_open_errno(const char *path, int flags);
 /* Flush stdout and sleep until killed. */
 void vpstest_hold(void) __attribute__((noreturn));
 
