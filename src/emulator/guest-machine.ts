@@ -2,6 +2,7 @@
 // The same class runs in the browser worker and in the headless Node runner.
 import { V86, type V86Options } from 'v86';
 import { AgentClient } from '../shared/agent-client.ts';
+import { asError } from '../shared/errors.ts';
 import type { GuestImage } from './image.ts';
 
 export interface MachineOptions {
@@ -151,7 +152,7 @@ export class GuestMachine {
       try {
         emulator = new V86(config);
       } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(asError(e));
         return;
       }
       const machine = new GuestMachine(emulator, image);
