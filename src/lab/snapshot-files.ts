@@ -14,8 +14,6 @@ export interface SnapshotMeta {
   /** ms since the epoch. */
   createdAt: number;
   size: number;
-  /** For uploads: the file's own name. */
-  fileName?: string;
 }
 
 export function hasSnapshotMagic(bytes: Uint8Array): boolean {

@@ -149,12 +149,6 @@ export class WorkerHost implements LabHost {
     return this._api.vservers();
   }
 
-  /** The machine state, gzip'd. */
-  async saveState(): Promise<ArrayBuffer> {
-    await this.ready;
-    return this._api.saveState();
-  }
-
   /** Plug the guest's eth0 into a switch port's other end (see EmulatorApi.attachNet). */
   async attachNet(port: MessagePort): Promise<void> {
     await this.ready;

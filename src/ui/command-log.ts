@@ -45,18 +45,9 @@ export class CommandLog {
     this._add({ kind: 'typed', cmd });
   }
 
-  get entries(): readonly LogEntry[] {
-    return this._entries;
-  }
-
   /** The whole log as text to paste into a shell: commands as lines, the rest as `#` comments. */
   text(): string {
     return logToText(this._entries);
-  }
-
-  clear(): void {
-    this._entries.length = 0;
-    this._list.replaceChildren();
   }
 
   dispose(): void {

@@ -87,11 +87,6 @@ export class VpsPanel {
     );
   }
 
-  /** The statuses of the last successful poll. */
-  get statuses(): readonly VpsStatus[] {
-    return this._last;
-  }
-
   /** Polls now (or right after the poll in flight); resolves once the cards show the result. */
   refresh(): Promise<void> {
     if (!this._started || this._disposed) return Promise.resolve();
