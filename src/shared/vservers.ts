@@ -1,4 +1,5 @@
-// Parsers for the /proc/vservers text files written by vps.ko (FreeVPS field names, SPEC §3).
+// Parsers for the /proc/vservers text files written by vps.ko (FreeVPS field names; the files are
+// described in README, "/proc/vservers", and images/module/README.md).
 // Lines the parser does not know are kept in `extra`; a broken structure throws an Error
 // naming the file and line.
 import { errorMessage } from './errors.ts';
