@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../src/shared/errors.ts';
 import { chromiumFigures } from './chromium-figures.ts';
 import { nodeFigures } from './node-figures.ts';
 import type { Figure } from './stats.ts';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`bench: ${errorMessage(e)}`);
     process.exit(1);
   },
 );

@@ -11,6 +11,18 @@ export async function openLab(page: Page): Promise<void> {
   await page.evaluate(() => window.vpsLab.ready);
 }
 
+/** `sh -c cmd` as root on a host of the lab (default the first), through window.vpsLab. */
+export function labExec(page: Page, cmd: string, host?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return page.evaluate(([c, h]) => window.vpsLab.exec(c!, h === undefined ? {} : { host: h }), [cmd, host]);
+}
+
+/** Like labExec, but the test fails unless the command exits 0; resolves with its stdout. */
+export async function labOk(page: Page, cmd: string, host?: string): Promise<string> {
+  const r = await labExec(page, cmd, host);
+  expect(r.code, `${host === undefined ? '' : `${host}: `}${cmd}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
 /** The terminal's visible text, one line per row (xterm's DOM renderer), without trailing blanks
  * (the cursor cell renders as an extra space). */
 export async function terminalText(page: Page): Promise<string> {

@@ -1,13 +1,7 @@
 // Two hosts in the page: VPS 3 moves from host1 to host2 through its card's Migrate, and answers
 // there at its own address.
-import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './lab-page.ts';
-
-async function ok(page: Page, cmd: string, host: string): Promise<string> {
-  const r = await page.evaluate(([c, h]) => window.vpsLab.exec(c!, { host: h! }), [cmd, host]);
-  expect(r.code, `${host}: ${cmd}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+import { expect, test } from '@playwright/test';
+import { labOk as ok, openLab } from './lab-page.ts';
 
 test('migrate VPS 3 from host1 to host2 from the panel; it answers on host2', async ({ page }) => {
   await openLab(page);

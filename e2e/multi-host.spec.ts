@@ -1,17 +1,7 @@
 // Two hosts in one page: VPS on different hosts reach each other over the lab's switch, and the
 // whole lab saves, survives a reload and resumes with its processes still running.
 import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './lab-page.ts';
-
-function exec(page: Page, cmd: string, host: string) {
-  return page.evaluate(([c, h]) => window.vpsLab.exec(c!, { host: h! }), [cmd, host]);
-}
-
-async function ok(page: Page, cmd: string, host: string): Promise<string> {
-  const r = await exec(page, cmd, host);
-  expect(r.code, `${host}: ${cmd}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+import { labExec as exec, labOk as ok, openLab } from './lab-page.ts';
 
 const counter = (page: Page) => ok(page, 'vpsctl execwt 3 cat /tmp/count', 'host1').then((s) => Number(s.trim()));
 

@@ -1,14 +1,8 @@
 // Snapshots from the panel: kept in the browser, downloadable, restored from the list with a VPS's
 // files intact; an uploaded file that is no snapshot gets vpsctl's own one-line error.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
-import { openLab } from './lab-page.ts';
-
-async function ok(page: Page, cmd: string): Promise<string> {
-  const r = await page.evaluate((c) => window.vpsLab.exec(c), cmd);
-  expect(r.code, `${cmd}\n${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+import { expect, test } from '@playwright/test';
+import { labOk as ok, openLab } from './lab-page.ts';
 
 test('snapshot VPS 3 from its card, download it, destroy it, restore it from the list; refuse a foreign upload', async ({ page }) => {
   await openLab(page);

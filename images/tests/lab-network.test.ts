@@ -3,15 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
 import { NodeLab } from '../../src/runner/node-lab.ts';
+import { parseTrafstat, type TrafficStat } from '../../src/shared/vservers.ts';
 import { machineOk as ok, restorePostBoot, until } from './guest.ts';
 
-/** trafstat's "CONTEXT INCOMING OUTGOING" rows by context id (reading resets them). */
-async function trafstat(m: GuestMachine): Promise<Map<number, { incoming: number; outgoing: number }>> {
-  const rows = (await ok(m, 'cat /proc/vservers/trafstat')).trim().split('\n').slice(1);
-  return new Map(rows.map((r) => {
-    const [id, incoming, outgoing] = r.trim().split(/\s+/).map(Number);
-    return [id!, { incoming: incoming!, outgoing: outgoing! }];
-  }));
+/** trafstat's rows by context id, through the page's parser (reading resets them). */
+async function trafstat(m: GuestMachine): Promise<Map<number, TrafficStat>> {
+  return new Map(parseTrafstat(await ok(m, 'cat /proc/vservers/trafstat')).map((t) => [t.id, t]));
 }
 
 describe('lab network', () => {

@@ -2,19 +2,15 @@
 // it, keeps its address and files, and runs on exactly one host whatever fails.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
+import { parseVpsList } from '../../src/lab/vps-status.ts';
 import { NodeLab } from '../../src/runner/node-lab.ts';
 import { machineOk as ok, oneLine, restorePostBoot, until } from './guest.ts';
 
 const PING_INTERVAL_MS = 100;
 
-interface VpsRow {
-  id: number;
-  state: string;
-}
-
+/** Each VPS's state by id, through the page's parser of `vpsctl --json list`. */
 async function states(m: GuestMachine): Promise<Map<number, string>> {
-  const rows = JSON.parse(await ok(m, 'vpsctl --json list')) as VpsRow[];
-  return new Map(rows.map((r) => [r.id, r.state]));
+  return new Map(parseVpsList(await ok(m, 'vpsctl --json list')).map((r) => [r.id, r.state]));
 }
 
 /** The seq numbers busybox ping got replies for ("64 bytes from 10.0.3.1: seq=12 ttl=63 ..."). */

@@ -39,8 +39,8 @@ function throttle<T>(fn: (v: T) => void, ms: number): (v: T, force?: boolean) =>
 
 const api = {
   /**
-   * Download the image and boot it, or resume a gzip'd machine state saved by saveState() for
-   * the same image; resolve when the guest agent answers.
+   * Download the image and boot it, or resume a gzip'd machine state of the same image (a cached
+   * post-boot state, or one from takeCapturedState()); resolve when the guest agent answers.
    */
   async boot(
     imageBase: string,
@@ -146,12 +146,6 @@ const api = {
     captured = undefined;
     if (!raw) throw new Error('no captured machine state to take');
     const state = await gzip(raw);
-    return transfer(state, [state]);
-  },
-
-  /** The machine state now, gzip'd. */
-  async saveState(): Promise<ArrayBuffer> {
-    const state = await gzip(await running().saveState());
     return transfer(state, [state]);
   },
 };

@@ -1,5 +1,6 @@
 // Image files over HTTP with download progress (bytes of the manifest's total).
-import { ImageError, loadGuestImage, parseManifest, type GuestImage } from './image.ts';
+import { errorMessage, ImageError } from '../shared/errors.ts';
+import { loadGuestImage, parseManifest, type GuestImage } from './image.ts';
 
 export type DownloadProgress = (loaded: number, total: number) => void;
 
@@ -9,7 +10,7 @@ async function download(url: URL): Promise<Response> {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new ImageError(`could not download ${url.pathname}: ${(e as Error).message}`);
+    throw new ImageError(`could not download ${url.pathname}: ${errorMessage(e)}`);
   }
   if (!res.ok) throw new ImageError(`could not download ${url.pathname}: HTTP ${res.status}`);
   return res;
@@ -72,7 +73,7 @@ export async function fetchWasmModule(url: URL): Promise<WebAssembly.Module> {
   try {
     return await WebAssembly.compileStreaming(wasm);
   } catch (e) {
-    throw new ImageError(`could not load the emulator ${url.pathname}: ${(e as Error).message}`);
+    throw new ImageError(`could not load the emulator ${url.pathname}: ${errorMessage(e)}`);
   }
 }
 

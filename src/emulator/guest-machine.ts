@@ -1,7 +1,8 @@
 // One emulated host: a v86 instance running the guest image, its console (ttyS0) and agent (ttyS1).
 // The same class runs in the browser worker and in the headless Node runner.
 import { V86, type V86Options } from 'v86';
-import { AgentClient } from '../shared/agent-protocol.ts';
+import { AgentClient } from '../shared/agent-client.ts';
+import { asError } from '../shared/errors.ts';
 import type { GuestImage } from './image.ts';
 
 export interface MachineOptions {
@@ -151,7 +152,7 @@ export class GuestMachine {
       try {
         emulator = new V86(config);
       } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(asError(e));
         return;
       }
       const machine = new GuestMachine(emulator, image);

@@ -1,5 +1,6 @@
 // The guest image as the page and the runner load it: a manifest, and gzip'd files that are
 // checked against it and unpacked here (the emulated CPU would be far slower at it).
+import { errorMessage, ImageError } from '../shared/errors.ts';
 
 export interface ImageFileInfo {
   /** Of the file as stored and served (gzip'd). */
@@ -34,10 +35,6 @@ export interface GuestImage {
 /** Reads one file of the image directory as stored; throws if it is missing. */
 export type ImageFileReader = (name: string) => Promise<ArrayBuffer>;
 
-export class ImageError extends Error {
-  override name = 'ImageError';
-}
-
 const isName = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]+$/.test(v);
 
 export function parseManifest(text: string): ImageManifest {
@@ -45,7 +42,7 @@ export function parseManifest(text: string): ImageManifest {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ImageError(`image manifest is not JSON: ${(e as Error).message}`);
+    throw new ImageError(`image manifest is not JSON: ${errorMessage(e)}`);
   }
   const m = raw as Partial<ImageManifest> | null;
   if (!m || typeof m !== 'object' || m.format !== 3) throw new ImageError('image manifest: unknown format (want 3)');
@@ -107,7 +104,7 @@ export async function loadGuestImage(read: ImageFileReader, firmwareOnly = false
       if (data.byteLength !== want.size || (await sha256Hex(data)) !== want.sha256)
         throw new ImageError(`image file ${name} does not match its manifest (damaged or stale download)`);
       const unpacked = await gunzip(data).catch((e: unknown) => {
-        throw new ImageError(`image file ${name} does not unpack: ${(e as Error).message}`);
+        throw new ImageError(`image file ${name} does not unpack: ${errorMessage(e)}`);
       });
       if (unpacked.byteLength !== want.unpacked_size) throw new ImageError(`image file ${name} unpacks to the wrong size`);
       files.set(name, unpacked);

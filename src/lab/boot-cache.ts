@@ -22,9 +22,9 @@ interface BootRecord {
 }
 
 /**
- * The saved post-boot state if it was taken on the image `version` names (gzip'd, as the worker's
- * saveState gives it). Reading starts at once, so the page reads IndexedDB while the manifest
- * (and so the version) is still on its way.
+ * The saved post-boot state if it was taken on the image `version` names (the worker's
+ * takeBootState(), gzip'd off its thread). Reading starts at once, so the page reads IndexedDB
+ * while the manifest (and so the version) is still on its way.
  */
 export async function loadBootState(version: Promise<string>): Promise<Blob | undefined> {
   const [want, record] = await Promise.all([

@@ -1,6 +1,6 @@
 // Saved labs in IndexedDB, each as the bytes of its lab file (lab-file.ts), keyed by its name.
 // Its own database: idb-keyval's createStore wants one store per database, and 'vps-lab' holds the boot states.
-import { createStore, del, get, keys, set } from 'idb-keyval';
+import { createStore, get, keys, set } from 'idb-keyval';
 
 const store = createStore('vps-lab-labs', 'labs');
 
@@ -15,8 +15,4 @@ export async function loadLabBytes(name: string): Promise<Uint8Array | undefined
 
 export async function savedLabNames(): Promise<string[]> {
   return (await keys(store)).map(String).sort();
-}
-
-export function forgetLab(name: string): Promise<void> {
-  return del(name, store);
 }

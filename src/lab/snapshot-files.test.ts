@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hasSnapshotMagic, parseVpsId, proposedRestoreId, snapshotFileName } from './snapshot-files.ts';
+import { parseVpsId, proposedRestoreId, snapshotFileName } from './snapshot-files.ts';
 
 describe('snapshot files', () => {
   it('names a download after the VPS and the UTC time it was taken', () => {
     expect(snapshotFileName({ vpsId: 3, name: 'web', createdAt: Date.UTC(2026, 10, 23, 22, 45, 1) })).toBe('vps3-web-20261123-224501.vpsnap');
     expect(snapshotFileName({ vpsId: 70, name: 'a b/../c', createdAt: 0 })).toBe('vps70-a_b_.._c-19700101-000000.vpsnap');
     expect(snapshotFileName({ vpsId: 5, name: '', createdAt: 0 })).toBe('vps5-vps-19700101-000000.vpsnap');
-  });
-
-  it('recognizes the magic and nothing shorter or different', () => {
-    expect(hasSnapshotMagic(new TextEncoder().encode('VPSSNAP\x1a and more'))).toBe(true);
-    expect(hasSnapshotMagic(new TextEncoder().encode('VPSSNAP'))).toBe(false);
-    expect(hasSnapshotMagic(new TextEncoder().encode('VPSSNAP\n and more'))).toBe(false);
-    expect(hasSnapshotMagic(new Uint8Array())).toBe(false);
   });
 
   it('takes ids 3..65535 and says what is wrong with the rest', () => {

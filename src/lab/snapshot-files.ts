@@ -1,8 +1,5 @@
-// Snapshot files as the page handles them: names, a first look at the bytes, and the ids they
-// may be restored under. vpsctl checks the whole format; this only spares an upload that cannot be one.
-
-/** The first 8 bytes of every snapshot (images/tools/vpsctl/SNAPSHOT.md): "VPSSNAP\x1a". */
-export const SNAPSHOT_MAGIC = new Uint8Array([0x56, 0x50, 0x53, 0x53, 0x4e, 0x41, 0x50, 0x1a]);
+// Snapshot files as the page handles them: their names and the ids they may be restored under.
+// The bytes go to vpsctl as they are; it checks the format (images/tools/vpsctl/SNAPSHOT.md).
 
 /** A stored snapshot, without its bytes. */
 export interface SnapshotMeta {
@@ -14,12 +11,6 @@ export interface SnapshotMeta {
   /** ms since the epoch. */
   createdAt: number;
   size: number;
-  /** For uploads: the file's own name. */
-  fileName?: string;
-}
-
-export function hasSnapshotMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= SNAPSHOT_MAGIC.length && SNAPSHOT_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 /** "vps3-web-20261123-224501.vpsnap": VPS id, name, and the UTC time it was taken. */

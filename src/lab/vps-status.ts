@@ -1,14 +1,11 @@
 // The VPS of one host as the page shows them: `vpsctl --json list` joined with /proc/vservers.
+import { VpsStatusError } from '../shared/errors.ts';
 import { parseVserversFiles, type Vserver } from '../shared/vservers.ts';
 import type { LabHost, VpsListEntry } from './host-types.ts';
 
 export interface VpsStatus extends VpsListEntry {
   /** Live figures from /proc/vservers/<id>; absent while the VPS is stopped. */
   figures?: Vserver;
-}
-
-export class VpsStatusError extends Error {
-  override name = 'VpsStatusError';
 }
 
 export function parseVpsList(json: string): VpsListEntry[] {

@@ -1,6 +1,7 @@
 // The bridge that owns one emulator worker and presents it to the page as a LabHost.
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { EmulatorApi } from '../emulator/emulator.worker.ts';
+import { asError, errorMessage } from '../shared/errors.ts';
 import { forgetBootStates, imageVersion, loadBootState, saveBootState } from './boot-cache.ts';
 import { gzipOffThread } from './gzip-off-thread.ts';
 import type { BootProgress, BytesResult, LabHost, ShellResult } from './host-types.ts';
@@ -31,9 +32,9 @@ export class WorkerHost implements LabHost {
   ) {
     const start = opts.state ? this._resume(opts.state) : this._start(opts.bootCache ?? false);
     this.ready = start.catch((e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this._setProgress({ stage: 'error', message });
-      throw e instanceof Error ? e : new Error(message);
+      throw asError(e);
     });
     this.ready.catch(() => {}); // observed through progress; callers that await it still see it
   }
@@ -53,7 +54,7 @@ export class WorkerHost implements LabHost {
         return;
       } catch (e) {
         // A state that does not resume (damaged, or from another emulator build): drop it, boot cold.
-        console.warn(`VPS Lab: the saved post-boot state did not resume (${(e as Error).message}); booting from the image`);
+        console.warn(`VPS Lab: the saved post-boot state did not resume (${errorMessage(e)}); booting from the image`);
         this._worker.terminate();
         await forgetBootStates();
         this._spawn();
@@ -105,7 +106,7 @@ export class WorkerHost implements LabHost {
       const raw = await this._api.takeBootState();
       if (raw) await saveBootState(version, await gzipOffThread(raw));
     } catch (e) {
-      console.warn(`VPS Lab: could not cache the post-boot state: ${(e as Error).message}`);
+      console.warn(`VPS Lab: could not cache the post-boot state: ${errorMessage(e)}`);
     }
   }
 
@@ -146,12 +147,6 @@ export class WorkerHost implements LabHost {
   async vservers(): Promise<Record<string, string>> {
     await this.ready;
     return this._api.vservers();
-  }
-
-  /** The machine state, gzip'd. */
-  async saveState(): Promise<ArrayBuffer> {
-    await this.ready;
-    return this._api.saveState();
   }
 
   /** Plug the guest's eth0 into a switch port's other end (see EmulatorApi.attachNet). */

@@ -1,6 +1,7 @@
 // Headless runner: `npm run -s lab -- <command>`.
 //   exec '<shell command>'   boot, run it in the guest host context, print its output, exit with its code
 //   console                  boot and attach this terminal to the guest console (Ctrl-] quits)
+import { errorMessage } from '../shared/errors.ts';
 import { bootNodeMachine } from './node-host.ts';
 
 const USAGE = `usage: npm run -s lab -- exec '<shell command>'
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`lab: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`lab: ${errorMessage(e)}\n`);
     process.exit(1);
   },
 );

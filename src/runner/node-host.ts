@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GuestMachine, type MachineOptions } from '../emulator/guest-machine.ts';
-import { loadGuestImage, ImageError, type GuestImage } from '../emulator/image.ts';
+import { loadGuestImage, type GuestImage } from '../emulator/image.ts';
+import { ImageError } from '../shared/errors.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const imageDir = join(repoRoot, 'public/images');

@@ -1,6 +1,8 @@
-// Parsers for the /proc/vservers text files written by vps.ko (FreeVPS field names, SPEC §3).
+// Parsers for the /proc/vservers text files written by vps.ko (FreeVPS field names; the files are
+// described in README, "/proc/vservers", and images/module/README.md).
 // Lines the parser does not know are kept in `extra`; a broken structure throws an Error
 // naming the file and line.
+import { errorMessage } from './errors.ts';
 
 /** A limit as the module prints it: a number (kB for memory and disk) or "unlimited". */
 export type Limit = number | 'unlimited';
@@ -200,10 +202,10 @@ export function parseVserver(input: string, source = '/proc/vservers entry'): Vs
       try {
         found[spec.prop] = spec.parse(value);
       } catch (e) {
-        fail(`"${name}": ${(e as Error).message}`);
+        fail(`"${name}": ${errorMessage(e)}`);
       }
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`);
+      throw new Error(`${where}: ${errorMessage(e)}`);
     }
   }
   for (const spec of Object.values(FIELDS)) {
@@ -236,7 +238,7 @@ export function parseSetup(input: string, source = '/proc/vservers/setup'): Vser
         else extra[text.slice(0, cut).trim()] = text.slice(cut + 1);
       }
     } catch (e) {
-      throw new Error(`${source} line ${n}: ${(e as Error).message}`);
+      throw new Error(`${source} line ${n}: ${errorMessage(e)}`);
     }
   }
   for (const [key, printed] of [
@@ -269,7 +271,7 @@ export function parseTrafstat(input: string, source = '/proc/vservers/trafstat')
     try {
       return { id: count(m[1]!), incoming: count(m[2]!), outgoing: count(m[3]!) };
     } catch (e) {
-      throw new Error(`${source} line ${n}: ${(e as Error).message}`);
+      throw new Error(`${source} line ${n}: ${errorMessage(e)}`);
     }
   });
 }

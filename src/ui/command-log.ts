@@ -1,5 +1,6 @@
 // Every command the page ran, as `$ command line` with its output, error and exit code.
 import type { ShellResult } from '../lab/host-types.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { logToText, type LogEntry } from './command-log-text.ts';
 import { el, setText, uid } from './dom.ts';
 
@@ -36,7 +37,7 @@ export class CommandLog {
 
   /** A command that could not run at all. */
   appendError(cmd: string, error: unknown): void {
-    this._add({ kind: 'failed', cmd, error: error instanceof Error ? error.message : String(error) });
+    this._add({ kind: 'failed', cmd, error: errorMessage(error) });
   }
 
   /** A command typed into the terminal's shell (its output is there). */
@@ -44,18 +45,9 @@ export class CommandLog {
     this._add({ kind: 'typed', cmd });
   }
 
-  get entries(): readonly LogEntry[] {
-    return this._entries;
-  }
-
   /** The whole log as text to paste into a shell: commands as lines, the rest as `#` comments. */
   text(): string {
     return logToText(this._entries);
-  }
-
-  clear(): void {
-    this._entries.length = 0;
-    this._list.replaceChildren();
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // The Lab section: save the whole lab under a name, load a saved one, export and import it as a file.
 import type { PageLab } from '../lab/page-lab.ts';
 import { savedLabNames } from '../lab/lab-store.ts';
+import { errorMessage } from '../shared/errors.ts';
 import type { CommandSink } from './run-logged.ts';
 import { el, setText, uid } from './dom.ts';
 import { formatBytes } from './format.ts';
@@ -55,7 +56,7 @@ export class LabActions {
       const done = await action();
       if (done) setText(this._status, done);
     } catch (e) {
-      setText(this._status, e instanceof Error ? e.message : String(e));
+      setText(this._status, errorMessage(e));
     } finally {
       this._buttons.forEach((b) => (b.disabled = false));
     }

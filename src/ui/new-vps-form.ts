@@ -1,5 +1,6 @@
 // "New VPS": builds the exact `vpsctl create` line, runs it (and `vpsctl start`), shows vpsctl's own error.
 import type { LabHost } from '../lab/host-types.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { el, setText, uid } from './dom.ts';
 import { failureLine, runLogged, type CommandSink } from './run-logged.ts';
 import { createCommand, fieldOfCreateError, startCommand, type CreateField } from './vpsctl-command.ts';
@@ -74,7 +75,7 @@ export class NewVpsForm {
     try {
       cmd = createCommand({ id, name: value('name'), ip: value('ip'), limits: value('limits'), init: value('init') });
     } catch (e) {
-      this._fail(e instanceof Error ? e.message : String(e), 'id');
+      this._fail(errorMessage(e), 'id');
       return;
     }
     this._setBusy(true);

@@ -1,5 +1,6 @@
 // Run one command line through the agent and put it in the command log, whatever happens.
 import type { LabHost, ShellResult } from '../lab/host-types.ts';
+import { firstLine } from './format.ts';
 
 export interface CommandSink {
   append(cmd: string, result: ShellResult): void;
@@ -21,6 +22,5 @@ export async function runLogged(host: Pick<LabHost, 'exec'>, log: CommandSink, c
 /** One line for the user: the tool's own stderr line, or what went wrong. */
 export function failureLine(result: ShellResult | undefined, cmd: string): string {
   if (!result) return `${cmd}: could not run (see the command log)`;
-  const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => l !== '');
-  return line ?? `${cmd} failed with exit code ${result.code}`;
+  return firstLine(result.stderr) || `${cmd} failed with exit code ${result.code}`;
 }

@@ -4,6 +4,7 @@ import type { BytesResult, LabHost, ShellResult } from '../lab/host-types.ts';
 import { hostIndex, labAddress } from '../lab/lab-network.ts';
 import { snapshotFileName, type SnapshotMeta } from '../lab/snapshot-files.ts';
 import { saveSnapshot } from '../lab/snapshot-store.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { failureLine, runLogged, type CommandSink } from './run-logged.ts';
 import { migrateCommand, restoreCommand, snapshotCommand, startCommand } from './vpsctl-command.ts';
 
@@ -17,7 +18,7 @@ async function runBytes(host: LabHost, log: CommandSink, cmd: string, shown: str
     return await host.execBytes(cmd, stdin);
   } catch (e) {
     log.appendError(shown, e);
-    throw new Error(`${shown}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${shown}: ${errorMessage(e)}`);
   }
 }
 

@@ -4,6 +4,7 @@ import type { LabHost } from '../lab/host-types.ts';
 import { snapshotFileName, parseVpsId, proposedRestoreId, type SnapshotMeta } from '../lab/snapshot-files.ts';
 import { deleteSnapshot, listSnapshots, snapshotBytes } from '../lab/snapshot-store.ts';
 import { readVpsStatus } from '../lab/vps-status.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { el, setText, uid } from './dom.ts';
 import { formatBytes } from './format.ts';
 import type { CommandSink } from './run-logged.ts';
@@ -90,7 +91,7 @@ export class SnapshotList {
     try {
       metas = await listSnapshots();
     } catch (e) {
-      setText(this._status, `Snapshots are not available in this browser: ${(e as Error).message}`);
+      setText(this._status, `Snapshots are not available in this browser: ${errorMessage(e)}`);
       return;
     }
     if (this._disposed) return;
@@ -165,7 +166,7 @@ export class SnapshotList {
       this._closeRestore();
       this._opts.onRestored?.(host);
     } catch (e) {
-      this._fail(e instanceof Error ? e.message : String(e));
+      this._fail(errorMessage(e));
       this._opts.onRestored?.(host); // a failed start still leaves a restored VPS to show
     } finally {
       this._submit.disabled = false;

@@ -58,15 +58,6 @@ export class TerminalView implements IDisposable {
     this.terminal.options.theme = themeFromCss(this.element);
   }
 
-  /** Every line of the buffer (scrollback included), trailing blank lines dropped. */
-  readBuffer(): string {
-    const buffer = this.terminal.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    return lines.join('\n');
-  }
-
   dispose(): void {
     cancelAnimationFrame(this._fitFrame);
     this._resize.disconnect();

@@ -1,5 +1,6 @@
 // One VPS: state, addresses, live figures with bars and sparklines, and its actions.
 import type { VpsStatus } from '../lab/vps-status.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { el, setAttr, setText, uid } from './dom.ts';
 import { SampleHistory } from './sample-history.ts';
 import { SparklineView } from './sparkline-view.ts';
@@ -215,7 +216,7 @@ export class VpsCard {
       else await this._actions[action](this.id);
     } catch (e) {
       // Snapshot and migrate say what went wrong here; the command log has the whole output.
-      setText(this._error, e instanceof Error ? e.message : String(e));
+      setText(this._error, errorMessage(e));
       this._error.hidden = false;
     } finally {
       this._busy = undefined;

@@ -5,6 +5,7 @@ import type { CommandSink } from './run-logged.ts';
 import { runLogged } from './run-logged.ts';
 import { el, setText, uid } from './dom.ts';
 import type { SnapshotMeta } from '../lab/snapshot-files.ts';
+import { errorMessage } from '../shared/errors.ts';
 import { migrateVps, takeSnapshot } from './snapshot-commands.ts';
 import { VpsCard, type CardActions } from './vps-card.ts';
 import { destroyCommand, resumeCommand, startCommand, stopCommand, suspendCommand } from './vpsctl-command.ts';
@@ -86,11 +87,6 @@ export class VpsPanel {
     );
   }
 
-  /** The statuses of the last successful poll. */
-  get statuses(): readonly VpsStatus[] {
-    return this._last;
-  }
-
   /** Polls now (or right after the poll in flight); resolves once the cards show the result. */
   refresh(): Promise<void> {
     if (!this._started || this._disposed) return Promise.resolve();
@@ -131,7 +127,7 @@ export class VpsPanel {
       this._render(statuses);
     } catch (e) {
       if (this._disposed) return;
-      setText(this._status, `Could not read the VPS list: ${e instanceof Error ? e.message : String(e)}`);
+      setText(this._status, `Could not read the VPS list: ${errorMessage(e)}`);
       this._status.classList.add('error');
     }
   }

@@ -25,7 +25,6 @@ export function migrateCommand(id: number, address: string): string {
   if (!/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(address)) throw new RangeError(`not an IPv4 address: ${address}`);
   return `vpsctl migrate ${vpsId(id)} ${address}`;
 }
-export const LIST_JSON_COMMAND = 'vpsctl --json list';
 
 export interface CreateOptions {
   id: number;

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  AGENT_CHUNK_BYTES,
-  AgentClient,
-  type AgentClientOptions,
-  base64ToBytes,
-  bytesToBase64,
-  encodeRequest,
-  parseAgentLine,
-} from './agent-protocol.ts';
+import { AgentClient, type AgentClientOptions } from './agent-client.ts';
+import { AGENT_CHUNK_BYTES, encodeRequest } from './agent-wire.ts';
+import { bytesToBase64 } from './base64.ts';
+import { AgentClosedError, AgentError, AgentProtocolError, AgentTimeoutError } from './errors.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -126,144 +121,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('base64', () => {
-  it('matches RFC 4648 vectors', () => {
-    const vectors: [string, string][] = [
-      ['', ''],
-      ['f', 'Zg=='],
-      ['fo', 'Zm8='],
-      ['foo', 'Zm9v'],
-      ['foob', 'Zm9vYg=='],
-      ['fooba', 'Zm9vYmE='],
-      ['foobar', 'Zm9vYmFy'],
-    ];
-    for (const [plain, b64] of vectors) {
-      expect(bytesToBase64(enc.encode(plain))).toBe(b64);
-      expect(dec.decode(base64ToBytes(b64))).toBe(plain);
-    }
-  });
-
-  it('round-trips every length and byte value', () => {
-    for (let n = 0; n < 300; n++) {
-      const data = pseudoRandomBytes(n, n + 7);
-      expect(base64ToBytes(bytesToBase64(data))).toEqual(data);
-    }
-    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    expect(base64ToBytes(bytesToBase64(all))).toEqual(all);
-  });
-
-  it('rejects anything but strict base64', () => {
-    expect(() => base64ToBytes('Zg=')).toThrow('not a multiple of 4');
-    expect(() => base64ToBytes('Zm9v\n')).toThrow('not a multiple of 4');
-    expect(() => base64ToBytes('Zg==Zg==')).toThrow('misplaced "="');
-    expect(() => base64ToBytes('Z===')).toThrow('misplaced "="');
-    expect(() => base64ToBytes('Zm=v')).toThrow('misplaced "="');
-    expect(() => base64ToBytes('Zm 9')).toThrow('bad character at offset 2');
-    expect(() => base64ToBytes('Zm9-')).toThrow('bad character');
-    expect(() => base64ToBytes('Zm9é')).toThrow('bad character');
-    expect(() => base64ToBytes('Zh==')).toThrow('non-zero bits');
-  });
-});
-
-describe('encodeRequest', () => {
-  it('writes one line per request', () => {
-    expect(dec.decode(encodeRequest({ id: 1, op: 'ping' }))).toBe('{"id":1,"op":"ping"}\n');
-    expect(dec.decode(encodeRequest({ id: 2, op: 'vservers' }))).toBe('{"id":2,"op":"vservers"}\n');
-    expect(
-      dec.decode(
-        encodeRequest({ id: 3, op: 'exec', argv: ['sh', '-c', 'echo "a\nb" é😀'], stdin: 'aGk=', timeout_ms: 500, cwd: '/tmp' }),
-      ),
-    ).toBe('{"id":3,"op":"exec","argv":["sh","-c","echo \\"a\\nb\\" é😀"],"stdin":"aGk=","timeout_ms":500,"cwd":"/tmp"}\n');
-  });
-
-  it('refuses what the agent would refuse', () => {
-    expect(() => encodeRequest({ id: -1, op: 'ping' })).toThrow('request id');
-    expect(() => encodeRequest({ id: 1.5, op: 'ping' })).toThrow('request id');
-    expect(() => encodeRequest({ id: 2 ** 53, op: 'ping' })).toThrow('request id');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: [] })).toThrow('non-empty');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: ['a\0b'] })).toThrow('argv[0] contains a NUL');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: ['ok', '\uD800'] })).toThrow('argv[1] contains a lone surrogate');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: [5 as unknown as string] })).toThrow('argv[0] must be a string');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: ['x'], timeout_ms: 0 })).toThrow('timeout_ms');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: ['x'], stdin: 'abc' })).toThrow('base64');
-    expect(() => encodeRequest({ id: 1, op: 'exec', argv: ['x'], cwd: 'a\0' })).toThrow('NUL');
-    expect(() => encodeRequest({ id: 1, op: 'reboot' } as never)).toThrow('unknown op "reboot"');
-  });
-});
-
-describe('parseAgentLine', () => {
-  it('reads every message kind', () => {
-    expect(parseAgentLine('{"event":"ready","version":"0.1.0"}')).toEqual({ kind: 'ready', version: '0.1.0' });
-    expect(parseAgentLine('{"event":"ack","bytes":16384}')).toEqual({ kind: 'ack', bytes: 16384 });
-    expect(parseAgentLine('{"id":7,"ok":false,"error":"unknown op `x`"}')).toEqual({ kind: 'error', id: 7, error: 'unknown op `x`' });
-    expect(parseAgentLine('{"id":null,"ok":false,"error":"bad"}')).toEqual({ kind: 'error', id: null, error: 'bad' });
-    expect(parseAgentLine('{"id":1,"ok":true,"version":"0.1.0","uptime_ms":99}')).toEqual({
-      kind: 'ping',
-      id: 1,
-      version: '0.1.0',
-      uptimeMs: 99,
-    });
-    expect(
-      parseAgentLine('{"id":2,"ok":true,"code":137,"stdout":"aGkK","stderr":"","timed_out":false,"truncated":true}'),
-    ).toEqual({
-      kind: 'exec',
-      id: 2,
-      code: 137,
-      stdout: enc.encode('hi\n'),
-      stderr: new Uint8Array(0),
-      timedOut: false,
-      truncated: true,
-    });
-    // the flags may be left out
-    expect(parseAgentLine('{"id":2,"ok":true,"code":0,"stdout":"","stderr":""}')).toMatchObject({ timedOut: false, truncated: false });
-    expect(parseAgentLine('{"id":3,"ok":true,"files":{"setup":"x\\n","3":"y"}}')).toEqual({
-      kind: 'vservers',
-      id: 3,
-      files: { setup: 'x\n', 3: 'y' },
-    });
-  });
-
-  it.each([
-    ['not json', 'invalid JSON'],
-    ['{"id":1,"ok":true', 'invalid JSON'],
-    ['[1,2]', 'JSON array, not an object'],
-    ['"str"', 'JSON string, not an object'],
-    ['null', 'not an object'],
-    ['{"event":"boom"}', 'unknown agent event "boom"'],
-    ['{"event":5}', '"event" must be a string'],
-    ['{"event":"ready"}', '"version" must be a string, got nothing'],
-    ['{"event":"ready","version":"0.1.0","x":1}', 'unexpected field "x" in ready event'],
-    ['{"event":"ack","bytes":-1}', '"bytes" must be an integer'],
-    ['{"event":"ack","bytes":1.5}', '"bytes" must be an integer'],
-    ['{"ok":true}', 'neither "event" nor "id"'],
-    ['{"id":"1","ok":true,"version":"x","uptime_ms":1}', 'id must be an integer'],
-    ['{"id":-3,"ok":false,"error":"x"}', 'id must be an integer'],
-    ['{"id":1,"ok":"yes","version":"x","uptime_ms":1}', '"ok" must be true or false'],
-    ['{"id":1,"version":"x","uptime_ms":1}', '"ok" must be true or false'],
-    ['{"id":null,"ok":true,"version":"x","uptime_ms":1}', 'without an id'],
-    ['{"id":1,"ok":false}', '"error" must be a string'],
-    ['{"id":1,"ok":false,"error":"x","code":1}', 'unexpected field "code"'],
-    ['{"id":1,"ok":true}', 'no "version", "code" or "files"'],
-    ['{"id":1,"ok":true,"version":"x"}', '"uptime_ms" must be an integer'],
-    ['{"id":1,"ok":true,"code":256,"stdout":"","stderr":""}', '"code" must be an integer 0..255'],
-    ['{"id":1,"ok":true,"code":0,"stdout":"@@@@","stderr":""}', '"stdout": invalid base64'],
-    ['{"id":1,"ok":true,"code":0,"stdout":"","stderr":"","timed_out":1}', '"timed_out" must be a boolean'],
-    ['{"id":1,"ok":true,"code":0,"stdout":"","stderr":"","extra":1}', 'unexpected field "extra" in exec response 1'],
-    ['{"id":1,"ok":true,"files":[]}', '"files" must be an object'],
-    ['{"id":1,"ok":true,"files":{"a":1}}', 'file "a" must be a string'],
-  ])('rejects %s', (line, message) => {
-    let caught: unknown;
-    try {
-      parseAgentLine(line);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(Error);
-    expect((caught as Error).name).toBe('AgentProtocolError');
-    expect((caught as Error).message).toContain(message);
-  });
-});
-
 describe('AgentClient', () => {
   it('resolves ready() on the ready event', async () => {
     const agent = new FakeAgent();
@@ -316,7 +173,7 @@ describe('AgentClient', () => {
     const agent = new FakeAgent();
     agent.handler = () => undefined;
     const ready = agent.client.ready({ timeoutMs: 5000, probeIntervalMs: 1000 });
-    const check = expect(ready).rejects.toThrow('did not come up within 5000 ms');
+    const check = expect(ready).rejects.toThrow(new AgentTimeoutError('the guest agent did not come up within 5000 ms'));
     await vi.advanceTimersByTimeAsync(5001);
     await check;
   });
@@ -370,7 +227,7 @@ describe('AgentClient', () => {
     const agent = new FakeAgent();
     agent.handler = (req) => `{"id":${req.id},"ok":false,"error":"cwd \`/nope\`: No such file or directory"}`;
     const err = await agent.client.exec(['pwd'], { cwd: '/nope' }).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(AgentError);
     expect((err as Error).name).toBe('AgentError');
     expect((err as Error).message).toBe('agent exec failed: cwd `/nope`: No such file or directory');
   });
@@ -429,7 +286,7 @@ describe('AgentClient', () => {
         '{"id":2,"ok":true,"version":"0.1.0","uptime_ms":5}\n' +
         '\n',
     );
-    for (const b of stream) agent.client.feedByte(b);
+    for (const b of stream) agent.client.feed(Uint8Array.of(b));
     const tail = enc.encode('{"id":1,"ok":true,"version":"0.1.0","uptime_ms":6}\n');
     agent.client.feed(tail.subarray(0, 10));
     agent.client.feed(tail.subarray(10, 11));
@@ -446,6 +303,7 @@ describe('AgentClient', () => {
     const agent = new FakeAgent({ onProtocolError: (e) => errors.push(e) });
     agent.handler = (req) => `{"id":${req.id},"ok":true,"code":0,"stdout":"!!!!","stderr":""}`;
     const err = await agent.client.exec(['x']).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(AgentProtocolError);
     expect((err as Error).name).toBe('AgentProtocolError');
     expect((err as Error).message).toContain('"stdout": invalid base64');
 
@@ -515,7 +373,11 @@ describe('AgentClient', () => {
     agent.handler = () => undefined;
     const pending = [agent.client.ping(), agent.client.exec(['x']), agent.client.ready()];
     agent.client.close('machine destroyed');
-    for (const p of pending) await expect(p).rejects.toMatchObject({ name: 'AgentClosedError', message: 'machine destroyed' });
+    for (const p of pending) {
+      const err = await p.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AgentClosedError);
+      expect(err).toMatchObject({ name: 'AgentClosedError', message: 'machine destroyed' });
+    }
     await expect(agent.client.ping()).rejects.toThrow('machine destroyed');
     expect(agent.client.closed).toBe(true);
     agent.client.feed(enc.encode('{"event":"ready","version":"0.1.0"}\n')); // ignored, no throw
