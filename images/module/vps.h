@@ -105,8 +105,8 @@ void vps_ctx_counts(const struct vps_ctx *reader, unsigned int *total,
  * pernet_operations. add() runs for every context registered, before any
  * lookup can find it, in the order the ops were registered; del() runs for
  * every context unregistered, after no lookup can find it any more, in the
- * reverse order. Both run under vps_mutex. A failing add() undoes the
- * add()s before it and the registration fails with its error.
+ * reverse order. Both run under vps_mutex. When an add() fails, the del()s
+ * of the add()s before it run and vps_ctx_add() returns its error.
  * vps_register_ctx_ops() runs add() for the contexts already registered,
  * vps_unregister_ctx_ops() runs del() for those still registered.
  */
