@@ -46,6 +46,7 @@
 #include <linux/fdtable.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -62,6 +63,37 @@ const char *const vps_res_names[VPS_RES_COUNT] = {
 	[VPS_RES_TCPSOCK] = "tcpsock",
 	[VPS_RES_VIRT] = "virt",
 };
+
+/* serializes the writers of ->limit */
+static DEFINE_MUTEX(vps_limit_mutex);
+
+/* limit <id> <res> <soft> <hard>: readers see each value change at once. */
+int vps_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
+		  unsigned long hard)
+{
+	struct vps_ctx *ctx;
+
+	if (res >= VPS_RES_COUNT || soft > hard)
+		return -EINVAL;
+	ctx = vps_ctx_get_by_id(id);
+	if (!ctx)
+		return -ENOENT;
+	mutex_lock(&vps_limit_mutex);
+	/* never a moment with soft above hard */
+	if (hard < READ_ONCE(ctx->limit[res].hard)) {
+		WRITE_ONCE(ctx->limit[res].soft, soft);
+		WRITE_ONCE(ctx->limit[res].hard, hard);
+	} else {
+		WRITE_ONCE(ctx->limit[res].hard, hard);
+		WRITE_ONCE(ctx->limit[res].soft, soft);
+	}
+	clear_bit(res, &ctx->over_soft);
+	mutex_unlock(&vps_limit_mutex);
+	vps_dbg(account, "context %u: %s limit %lu:%lu", id, vps_res_names[res],
+		soft, hard);
+	vps_ctx_put(ctx);
+	return 0;
+}
 
 /*
  * @used is what the context would hold if the request went through. Past
@@ -102,7 +134,7 @@ static unsigned int vps_table_fds(struct files_struct *files)
  * processes, or by two threads besides the leader's, counts for each; the
  * show path counts it once)
  */
-unsigned long vps_files_open(const struct vps_ctx *ctx)
+static unsigned long vps_files_open(const struct vps_ctx *ctx)
 {
 	struct task_struct *p, *t;
 	unsigned long n = 0;

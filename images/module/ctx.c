@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The context registry.
+ * The context registry. It knows nothing of its users: what they keep for
+ * a context they set up and tear down in the struct vps_ctx_ops they
+ * register, which add and del call (the pernet_operations pattern).
  *
- * Writers (add, del) hold vps_mutex. Readers walk the list under RCU and
- * take a reference (kref_get_unless_zero) on any context they keep past
- * rcu_read_unlock(). A context's memory is freed by kfree_rcu(), so every
- * pointer read inside an RCU section (including ->parent) stays valid to
- * its end. Show functions never take vps_mutex: del removes proc entries
- * with it held, and proc_remove() waits for running show functions.
+ * Writers (add, del, ops registration) hold vps_mutex, and so do the ops'
+ * add() and del(). Readers walk the list under RCU and take a reference
+ * (kref_get_unless_zero) on any context they keep past rcu_read_unlock().
+ * A context's memory is freed by kfree_rcu(), so every pointer read inside
+ * an RCU section (including ->parent) stays valid to its end. Show
+ * functions never take vps_mutex: del removes proc entries with it held,
+ * and proc_remove() waits for running show functions.
  */
 #include <linux/err.h>
 #include <linux/nsproxy.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
-#include <linux/proc_fs.h>
-#include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -26,6 +27,7 @@
 
 static DEFINE_MUTEX(vps_mutex);
 static LIST_HEAD(vps_ctx_list);
+static LIST_HEAD(vps_ctx_ops_list);	/* in registration order, vps_mutex */
 
 struct vps_ctx vps_host = {
 	.id	= VPS_ID_HOST,
@@ -58,7 +60,6 @@ static void vps_ctx_release(struct kref *ref)
 	put_pid(ctx->init_pid);
 	put_pid_ns(ctx->pid_ns);
 	put_net(ctx->net);
-	kfree(ctx->pde);
 	kfree_rcu(ctx, rcu);
 	if (parent)
 		vps_ctx_put(parent);
@@ -116,6 +117,19 @@ struct vps_ctx *vps_ctx_get_current(void)
 		ctx = NULL;	/* racing with its del: show nothing */
 	rcu_read_unlock();
 	return ctx ? ctx : ERR_PTR(-ESRCH);
+}
+
+/* The registered context @id, referenced; NULL if there is none */
+struct vps_ctx *vps_ctx_get_by_id(unsigned int id)
+{
+	struct vps_ctx *ctx;
+
+	rcu_read_lock();
+	ctx = vps_ctx_find_id(id);
+	if (ctx && !kref_get_unless_zero(&ctx->ref))
+		ctx = NULL;
+	rcu_read_unlock();
+	return ctx;
 }
 
 /*
@@ -256,25 +270,32 @@ static bool vps_ctx_conflicts(struct pid_namespace *ns, struct net *net)
 	return false;
 }
 
-/* vps_mutex: list @ctx in its own netns directory and every ancestor's */
-static int vps_ctx_publish(struct vps_ctx *ctx)
+/* vps_mutex: tell the users of the registry that @ctx comes */
+static int vps_ctx_ops_add(struct vps_ctx *ctx)
 {
-	struct vps_ctx *c;
+	struct vps_ctx_ops *ops;
+	int err;
 
-	for (c = ctx; c; c = c->parent) {
-		struct proc_dir_entry *pde = vps_proc_add_ctx(c->net, ctx);
-
-		if (!pde)
-			return -ENOMEM;
-		ctx->pde[ctx->nr_pde++] = pde;
+	list_for_each_entry(ops, &vps_ctx_ops_list, list) {
+		err = ops->add(ctx);
+		if (err)
+			goto undo;
 	}
 	return 0;
+
+undo:
+	list_for_each_entry_continue_reverse(ops, &vps_ctx_ops_list, list)
+		ops->del(ctx);
+	return err;
 }
 
-static void vps_ctx_unpublish(struct vps_ctx *ctx)
+/* vps_mutex: tell them that @ctx goes, in the reverse order */
+static void vps_ctx_ops_del(struct vps_ctx *ctx)
 {
-	while (ctx->nr_pde)
-		proc_remove(ctx->pde[--ctx->nr_pde]);
+	struct vps_ctx_ops *ops;
+
+	list_for_each_entry_reverse(ops, &vps_ctx_ops_list, list)
+		ops->del(ctx);
 }
 
 /* vps_mutex: insert sorted by id */
@@ -338,11 +359,6 @@ int vps_ctx_add(unsigned int id, pid_t nr, const char *name)
 	if (!ctx)
 		goto out_put_net;
 	ctx->depth = parent->depth + 1;
-	ctx->pde = kcalloc(ctx->depth + 1, sizeof(*ctx->pde), GFP_KERNEL);
-	if (!ctx->pde) {
-		kfree(ctx);
-		goto out_put_net;
-	}
 	kref_init(&ctx->ref);
 	ctx->id = id;
 	for (i = 0; i < VPS_RES_COUNT; i++)
@@ -354,21 +370,12 @@ int vps_ctx_add(unsigned int id, pid_t nr, const char *name)
 	vps_ctx_get(parent);
 	ctx->parent = parent;
 
-	err = vps_ctx_publish(ctx);
-	if (!err)
-		err = vps_net_hooks_add(ctx);
+	err = vps_ctx_ops_add(ctx);
 	if (err) {
-		vps_ctx_unpublish(ctx);
 		mutex_unlock(&vps_mutex);
 		vps_ctx_put(ctx);	/* drops pid, ns, net, parent */
 		return err;
 	}
-
-	/* trafstat counts from registration on */
-	rtnl_lock();
-	vps_traffic(ctx, &ctx->traf_rx, &ctx->traf_tx);
-	rtnl_unlock();
-
 	vps_ctx_link(ctx);
 	mutex_unlock(&vps_mutex);
 	pr_info("vps: context %u (%s) registered, init pid %d\n", id, name, nr);
@@ -383,12 +390,12 @@ out_unlock:
 	return err;
 }
 
-/* vps_mutex */
+/* vps_mutex: no lookup finds @ctx after this, and its users let it go */
 static void vps_ctx_unlink(struct vps_ctx *ctx)
 {
 	list_del_rcu(&ctx->list);
 	ctx->parent->nr_children--;
-	vps_ctx_unpublish(ctx);
+	vps_ctx_ops_del(ctx);
 }
 
 int vps_ctx_del(unsigned int id)
@@ -407,58 +414,9 @@ int vps_ctx_del(unsigned int id)
 	mutex_unlock(&vps_mutex);
 	if (err)
 		return err;
-	vps_net_hooks_del(ctx);
 	pr_info("vps: context %u unregistered\n", id);
 	vps_ctx_put(ctx);
 	return 0;
-}
-
-/* Set a limit vps.ko enforces; readers see each value change at once. */
-int vps_ctx_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
-		      unsigned long hard)
-{
-	struct vps_ctx *ctx;
-	int err = 0;
-
-	if (res >= VPS_RES_COUNT || soft > hard)
-		return -EINVAL;
-	mutex_lock(&vps_mutex);
-	ctx = vps_ctx_find_id(id);
-	if (!ctx) {
-		err = -ENOENT;
-	} else {
-		/* never a moment with soft above hard */
-		if (hard < READ_ONCE(ctx->limit[res].hard)) {
-			WRITE_ONCE(ctx->limit[res].soft, soft);
-			WRITE_ONCE(ctx->limit[res].hard, hard);
-		} else {
-			WRITE_ONCE(ctx->limit[res].hard, hard);
-			WRITE_ONCE(ctx->limit[res].soft, soft);
-		}
-		clear_bit(res, &ctx->over_soft);
-	}
-	mutex_unlock(&vps_mutex);
-	if (!err)
-		vps_dbg(account, "context %u: %s limit %lu:%lu", id,
-			vps_res_names[res], soft, hard);
-	return err;
-}
-
-int vps_ctx_capdrop(unsigned int id, const kernel_cap_t *drop)
-{
-	struct vps_ctx *ctx;
-	int n;
-
-	rcu_read_lock();
-	ctx = vps_ctx_find_id(id);
-	if (ctx && !kref_get_unless_zero(&ctx->ref))
-		ctx = NULL;
-	rcu_read_unlock();
-	if (!ctx)
-		return -ENOENT;
-	n = vps_capdrop(ctx, drop);
-	vps_ctx_put(ctx);
-	return n < 0 ? n : 0;
 }
 
 /* Module exit: unregister everything, children before parents. */
@@ -480,8 +438,44 @@ void vps_ctx_del_all(void)
 			break;
 		}
 		vps_ctx_unlink(leaf);
-		vps_net_hooks_del(leaf);
 		vps_ctx_put(leaf);
 	}
+	mutex_unlock(&vps_mutex);
+}
+
+/*
+ * Have @ops called for every context from now on, and for those registered
+ * already (as register_pernet_subsys() does for the namespaces there are).
+ */
+int vps_register_ctx_ops(struct vps_ctx_ops *ops)
+{
+	struct vps_ctx *ctx;
+	int err = 0;
+
+	mutex_lock(&vps_mutex);
+	list_for_each_entry(ctx, &vps_ctx_list, list) {
+		err = ops->add(ctx);
+		if (err)
+			break;
+	}
+	if (err) {
+		list_for_each_entry_continue_reverse(ctx, &vps_ctx_list, list)
+			ops->del(ctx);
+	} else {
+		list_add_tail(&ops->list, &vps_ctx_ops_list);
+	}
+	mutex_unlock(&vps_mutex);
+	return err;
+}
+
+/* No more calls to @ops; del() for every context still registered. */
+void vps_unregister_ctx_ops(struct vps_ctx_ops *ops)
+{
+	struct vps_ctx *ctx;
+
+	mutex_lock(&vps_mutex);
+	list_del(&ops->list);
+	list_for_each_entry_reverse(ctx, &vps_ctx_list, list)
+		ops->del(ctx);
 	mutex_unlock(&vps_mutex);
 }

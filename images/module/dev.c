@@ -165,7 +165,7 @@ static int vps_exec(char *cmd)
 		if (res == VPS_RES_COUNT || vps_parse_limit(argv[3], &soft) ||
 		    vps_parse_limit(argv[4], &hard) || soft > hard)
 			return -EINVAL;
-		return vps_ctx_set_limit(id, res, soft, hard);
+		return vps_set_limit(id, res, soft, hard);
 	}
 	if (argc == 3 && !strcmp(argv[0], "capdrop")) {
 		kernel_cap_t caps;
@@ -173,7 +173,7 @@ static int vps_exec(char *cmd)
 		if (vps_parse_uint(argv[1], VPS_ID_FIRST, VPS_ID_MAX, &id) ||
 		    vps_parse_caps(argv[2], &caps))
 			return -EINVAL;
-		return vps_ctx_capdrop(id, &caps);
+		return vps_capdrop(id, &caps);
 	}
 	return -EINVAL;
 }

@@ -19,9 +19,12 @@ static int __init vps_init(void)
 	err = vps_proc_init();
 	if (err)
 		goto out_debug;
-	err = vps_account_init();
+	err = vps_net_init();
 	if (err)
 		goto out_proc;
+	err = vps_account_init();
+	if (err)
+		goto out_net;
 	err = vps_priv_init();
 	if (err)
 		goto out_account;
@@ -35,6 +38,8 @@ out_priv:
 	vps_priv_exit();
 out_account:
 	vps_account_exit();
+out_net:
+	vps_net_exit();
 out_proc:
 	vps_proc_exit();
 out_debug:
@@ -48,6 +53,7 @@ static void __exit vps_exit(void)
 	vps_priv_exit();	/* no probe runs after these */
 	vps_account_exit();
 	vps_ctx_del_all();	/* drops every <id> entry, hook and reference */
+	vps_net_exit();
 	vps_proc_exit();	/* the per-netns directories and the symlink */
 	vps_debug_exit();
 }

@@ -12,6 +12,8 @@
  *    connect() fails with ECONNREFUSED, a remote client gets a reset.
  *  - the figures: established sockets, and the interface speed, read back
  *    from the TBF qdisc vpsctl puts on a device for netspeed.
+ *
+ * The hooks come and go with the context, through the vps_ctx_ops below.
  */
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
@@ -205,7 +207,7 @@ static const struct nf_hook_ops vps_nf_ops_template[] = {
 #define VPS_NF_OPS ARRAY_SIZE(vps_nf_ops_template)
 
 /* Attach the hooks to the context's netns; each carries the context. */
-int vps_net_hooks_add(struct vps_ctx *ctx)
+static int vps_net_hooks_add(struct vps_ctx *ctx)
 {
 	struct nf_hook_ops *ops;
 	unsigned int i;
@@ -227,7 +229,7 @@ int vps_net_hooks_add(struct vps_ctx *ctx)
 }
 
 /* Detach them; no hook runs after this returns. */
-void vps_net_hooks_del(struct vps_ctx *ctx)
+static void vps_net_hooks_del(struct vps_ctx *ctx)
 {
 	if (!ctx->nf_ops)
 		return;
@@ -269,4 +271,19 @@ u64 vps_dev_speed(struct net_device *dev)
 out:
 	kfree_skb(skb);
 	return rate * 8;
+}
+
+static struct vps_ctx_ops vps_net_ctx_ops = {
+	.add	= vps_net_hooks_add,
+	.del	= vps_net_hooks_del,
+};
+
+int vps_net_init(void)
+{
+	return vps_register_ctx_ops(&vps_net_ctx_ops);
+}
+
+void vps_net_exit(void)
+{
+	vps_unregister_ctx_ops(&vps_net_ctx_ops);
 }

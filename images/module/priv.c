@@ -107,7 +107,7 @@ static kernel_cap_t vps_cap_dropped(const struct vps_ctx *ctx)
 }
 
 /* Queue the drop on every task of @ctx; returns how many, or -errno. */
-int vps_capdrop(struct vps_ctx *ctx, const kernel_cap_t *drop)
+static int vps_capdrop_ctx(struct vps_ctx *ctx, const kernel_cap_t *drop)
 {
 	struct task_struct *p, *t;
 	int n = 0, err = 0;
@@ -140,6 +140,19 @@ int vps_capdrop(struct vps_ctx *ctx, const kernel_cap_t *drop)
 	rcu_read_unlock();
 	vps_dbg(priv, "context %u: capability drop queued on %d tasks", ctx->id, n);
 	return err ? err : n;
+}
+
+/* capdrop <id> <mask>: 0, -ENOENT (no such context), or -ENOMEM */
+int vps_capdrop(unsigned int id, const kernel_cap_t *drop)
+{
+	struct vps_ctx *ctx = vps_ctx_get_by_id(id);
+	int n;
+
+	if (!ctx)
+		return -ENOENT;
+	n = vps_capdrop_ctx(ctx, drop);
+	vps_ctx_put(ctx);
+	return n < 0 ? n : 0;
 }
 
 /* Does @cred hold any of @caps in any set? */

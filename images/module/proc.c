@@ -11,29 +11,35 @@
  * nor open another context's entry. As a second wall, every show function
  * checks that the reader's context may see what it prints.
  *
- * Every file is a single_open() seq_file whose show function computes the
- * figures when read.
+ * Every file is a single_open() seq_file whose show function gets the
+ * figures from the stats when read and prints them; all printing is here.
+ * A context's <id> entries come and go with it, through the vps_ctx_ops
+ * registered below.
  */
 #include <linux/err.h>
+#include <linux/inetdevice.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <generated/utsrelease.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/rtnetlink.h>
 
 #include "vps.h"
 
 #define VPS_BUILD	VPS_VERSION "-" UTS_RELEASE
 
-struct vps_net {
+struct vps_proc_net {
 	struct proc_dir_entry *dir;
 };
 
-static unsigned int vps_net_id __read_mostly;
+static unsigned int vps_proc_net_id __read_mostly;
 static struct proc_dir_entry *vps_symlink;
 static DEFINE_MUTEX(vps_traf_lock);	/* trafstat baselines */
 
@@ -86,6 +92,75 @@ static void vps_show_flags(struct seq_file *m, const struct vps_ctx *ctx,
 	}
 	seq_printf(m, "flags: LOCK%s PRIVATE%s\n", f->nproc_limited ? " NPROC" : "",
 		   f->frozen ? " FROZEN" : "");
+}
+
+/*
+ * RTNL: the name of the device at the other end of @dev: for a veth the
+ * peer (found by its iflink in the peer's netns), else the lower device
+ * in the same netns, or @dev itself. "-" if there is none.
+ */
+static const char *vps_peer_name(const struct net_device *dev)
+{
+	const struct rtnl_link_ops *ops = dev->rtnl_link_ops;
+	struct net *link_net = dev_net(dev);
+	struct net_device *peer;
+
+	if (ops && ops->get_link_net)
+		link_net = ops->get_link_net(dev);
+	peer = __dev_get_by_index(link_net, dev_get_iflink(dev));
+	return peer ? peer->name : "-";
+}
+
+/*
+ * RTNL: one line per non-loopback device of @net:
+ *   <dev>(<peer>): <speed>: <addr>/<prefixlen>;<addr>/<prefixlen>;
+ * Speed: the rate of the device's TBF shaper in bits/s, 0 if it has none.
+ */
+static void vps_show_ifaces(struct seq_file *m, struct net *net)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	for_each_netdev(net, dev) {
+		struct in_device *in_dev;
+		struct in_ifaddr *ifa;
+		const char *sep = " ";
+
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		seq_printf(m, "%s(%s): %llu:", dev->name, vps_peer_name(dev),
+			   vps_dev_speed(dev));
+		in_dev = __in_dev_get_rtnl(dev);
+		if (in_dev) {
+			in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+				seq_printf(m, "%s%pI4/%u;", sep, &ifa->ifa_local,
+					   ifa->ifa_prefixlen);
+				sep = "";
+			}
+		}
+		seq_putc(m, '\n');
+	}
+}
+
+/* RTNL: "<ipv4> <dev> <id>" per IPv4 address in the netns of @ctx */
+static void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	for_each_netdev(ctx->net, dev) {
+		struct in_device *in_dev;
+		struct in_ifaddr *ifa;
+
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		in_dev = __in_dev_get_rtnl(dev);
+		if (!in_dev)
+			continue;
+		in_dev_for_each_ifa_rtnl(ifa, in_dev)
+			seq_printf(m, "%pI4 %s %u\n", &ifa->ifa_local,
+				   dev->name, ctx->id);
+	}
 }
 
 static int vps_show_ctx(struct seq_file *m, const struct vps_ctx *ctx)
@@ -254,28 +329,9 @@ static int vps_routes_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static struct proc_dir_entry *vps_net_dir(struct net *net)
+static int __net_init vps_proc_net_init(struct net *net)
 {
-	struct vps_net *vn = net_generic(net, vps_net_id);
-
-	return vn->dir;
-}
-
-/* The /proc/net/vservers/<id> entry of @ctx in the directory of @net */
-struct proc_dir_entry *vps_proc_add_ctx(struct net *net, struct vps_ctx *ctx)
-{
-	struct proc_dir_entry *dir = vps_net_dir(net);
-	char name[12];
-
-	if (!dir)
-		return NULL;
-	snprintf(name, sizeof(name), "%u", ctx->id);
-	return proc_create_single_data(name, 0444, dir, vps_id_show, ctx);
-}
-
-static int __net_init vps_net_init(struct net *net)
-{
-	struct vps_net *vn = net_generic(net, vps_net_id);
+	struct vps_proc_net *vn = net_generic(net, vps_proc_net_id);
 	struct proc_dir_entry *dir;
 
 	dir = proc_net_mkdir(net, "vservers", net->proc_net);
@@ -300,26 +356,79 @@ fail:
 	return -ENOMEM;
 }
 
-static void __net_exit vps_net_exit(struct net *net)
+static void __net_exit vps_proc_net_exit(struct net *net)
 {
-	struct vps_net *vn = net_generic(net, vps_net_id);
+	struct vps_proc_net *vn = net_generic(net, vps_proc_net_id);
 
 	proc_remove(vn->dir);
 	vn->dir = NULL;
 }
 
-static struct pernet_operations vps_net_ops = {
-	.init	= vps_net_init,
-	.exit	= vps_net_exit,
-	.id	= &vps_net_id,
-	.size	= sizeof(struct vps_net),
+static struct pernet_operations vps_proc_net_ops = {
+	.init	= vps_proc_net_init,
+	.exit	= vps_proc_net_exit,
+	.id	= &vps_proc_net_id,
+	.size	= sizeof(struct vps_proc_net),
+};
+
+/* The /proc/net/vservers/<id> entry of @ctx in the directory of @net */
+static struct proc_dir_entry *vps_proc_add_entry(struct net *net,
+						 struct vps_ctx *ctx)
+{
+	struct vps_proc_net *vn = net_generic(net, vps_proc_net_id);
+	char name[12];
+
+	if (!vn->dir)
+		return NULL;
+	snprintf(name, sizeof(name), "%u", ctx->id);
+	return proc_create_single_data(name, 0444, vn->dir, vps_id_show, ctx);
+}
+
+static void vps_proc_ctx_del(struct vps_ctx *ctx)
+{
+	while (ctx->nr_pde)
+		proc_remove(ctx->pde[--ctx->nr_pde]);
+	kfree(ctx->pde);
+	ctx->pde = NULL;
+}
+
+/*
+ * vps_mutex: list a new context in its own netns directory and every
+ * ancestor's, and start its trafstat count
+ */
+static int vps_proc_ctx_add(struct vps_ctx *ctx)
+{
+	struct vps_ctx *c;
+
+	ctx->pde = kcalloc(ctx->depth + 1, sizeof(*ctx->pde), GFP_KERNEL);
+	if (!ctx->pde)
+		return -ENOMEM;
+	for (c = ctx; c; c = c->parent) {
+		struct proc_dir_entry *pde = vps_proc_add_entry(c->net, ctx);
+
+		if (!pde) {
+			vps_proc_ctx_del(ctx);
+			return -ENOMEM;
+		}
+		ctx->pde[ctx->nr_pde++] = pde;
+	}
+
+	rtnl_lock();
+	vps_traffic(ctx, &ctx->traf_rx, &ctx->traf_tx);
+	rtnl_unlock();
+	return 0;
+}
+
+static struct vps_ctx_ops vps_proc_ctx_ops = {
+	.add	= vps_proc_ctx_add,
+	.del	= vps_proc_ctx_del,
 };
 
 int vps_proc_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&vps_net_ops);
+	err = register_pernet_subsys(&vps_proc_net_ops);
 	if (err) {
 		pr_err("vps: cannot register pernet operations: %d\n", err);
 		return err;
@@ -327,14 +436,24 @@ int vps_proc_init(void)
 	vps_symlink = proc_symlink("vservers", NULL, "net/vservers");
 	if (!vps_symlink) {
 		pr_err("vps: cannot create /proc/vservers\n");
-		unregister_pernet_subsys(&vps_net_ops);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out_pernet;
 	}
+	err = vps_register_ctx_ops(&vps_proc_ctx_ops);
+	if (err)
+		goto out_symlink;
 	return 0;
+
+out_symlink:
+	proc_remove(vps_symlink);
+out_pernet:
+	unregister_pernet_subsys(&vps_proc_net_ops);
+	return err;
 }
 
 void vps_proc_exit(void)
 {
+	vps_unregister_ctx_ops(&vps_proc_ctx_ops);	/* the <id> entries */
 	proc_remove(vps_symlink);
-	unregister_pernet_subsys(&vps_net_ops);
+	unregister_pernet_subsys(&vps_proc_net_ops);
 }

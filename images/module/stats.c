@@ -2,7 +2,8 @@
 /*
  * Figures for /proc/vservers, computed from live kernel state each time
  * they are read: the init task, the processes of a context and their
- * memory, the network devices of its netns and their traffic.
+ * memory and descriptors, its cgroup limits, its disk, the TCP sockets
+ * and the traffic of its netns. Printing them is proc.c's.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -10,7 +11,6 @@
 #include <linux/fs_struct.h>
 #include <linux/memcontrol.h>
 #include <linux/statfs.h>
-#include <linux/inetdevice.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/nsproxy.h>
@@ -20,13 +20,11 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
-#include <net/rtnetlink.h>
 
 #include "vps.h"
 
@@ -314,75 +312,6 @@ void vps_traffic(const struct vps_ctx *ctx, u64 *rx, u64 *tx)
 	vps_net_traffic(&init_net, rx, tx);
 	for (c = vps_ctx_next(NULL); c; c = vps_ctx_next(c))
 		vps_net_traffic(c->net, rx, tx);
-}
-
-/*
- * RTNL: the name of the device at the other end of @dev: for a veth the
- * peer (found by its iflink in the peer's netns), else the lower device
- * in the same netns, or @dev itself. "-" if there is none.
- */
-static const char *vps_peer_name(const struct net_device *dev)
-{
-	const struct rtnl_link_ops *ops = dev->rtnl_link_ops;
-	struct net *link_net = dev_net(dev);
-	struct net_device *peer;
-
-	if (ops && ops->get_link_net)
-		link_net = ops->get_link_net(dev);
-	peer = __dev_get_by_index(link_net, dev_get_iflink(dev));
-	return peer ? peer->name : "-";
-}
-
-/*
- * RTNL: one line per non-loopback device of @net:
- *   <dev>(<peer>): <speed>: <addr>/<prefixlen>;<addr>/<prefixlen>;
- * Speed: the rate of the device's TBF shaper in bits/s, 0 if it has none.
- */
-void vps_show_ifaces(struct seq_file *m, struct net *net)
-{
-	struct net_device *dev;
-
-	ASSERT_RTNL();
-	for_each_netdev(net, dev) {
-		struct in_device *in_dev;
-		struct in_ifaddr *ifa;
-		const char *sep = " ";
-
-		if (dev->flags & IFF_LOOPBACK)
-			continue;
-		seq_printf(m, "%s(%s): %llu:", dev->name, vps_peer_name(dev),
-			   vps_dev_speed(dev));
-		in_dev = __in_dev_get_rtnl(dev);
-		if (in_dev) {
-			in_dev_for_each_ifa_rtnl(ifa, in_dev) {
-				seq_printf(m, "%s%pI4/%u;", sep, &ifa->ifa_local,
-					   ifa->ifa_prefixlen);
-				sep = "";
-			}
-		}
-		seq_putc(m, '\n');
-	}
-}
-
-/* RTNL: "<ipv4> <dev> <id>" per IPv4 address in the netns of @ctx */
-void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx)
-{
-	struct net_device *dev;
-
-	ASSERT_RTNL();
-	for_each_netdev(ctx->net, dev) {
-		struct in_device *in_dev;
-		struct in_ifaddr *ifa;
-
-		if (dev->flags & IFF_LOOPBACK)
-			continue;
-		in_dev = __in_dev_get_rtnl(dev);
-		if (!in_dev)
-			continue;
-		in_dev_for_each_ifa_rtnl(ifa, in_dev)
-			seq_printf(m, "%pI4 %s %u\n", &ifa->ifa_local,
-				   dev->name, ctx->id);
-	}
 }
 
 /*

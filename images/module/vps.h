@@ -50,7 +50,6 @@ struct nf_hook_ops;
 struct pid;
 struct pid_namespace;
 struct proc_dir_entry;
-struct seq_file;
 struct task_struct;
 
 struct vps_ctx {
@@ -65,14 +64,16 @@ struct vps_ctx {
 	struct pid *init_pid;		/* referenced */
 	struct pid_namespace *pid_ns;	/* referenced */
 	struct net *net;		/* referenced */
-	struct proc_dir_entry **pde;	/* our <id> entry in each ancestor's netns */
+
+	/* Kept by the files that use them; the registry does not look. */
+	struct proc_dir_entry **pde;	/* proc.c: our <id> entry in each ancestor's netns */
 	unsigned int nr_pde;
-	u64 traf_rx, traf_tx;		/* trafstat baseline, vps_traf_lock */
-	struct vps_limit limit[VPS_RES_COUNT];	/* WRITE_ONCE under vps_mutex */
-	unsigned long over_soft;	/* bit per resource: soft crossing logged */
-	unsigned long vm_peak_kb;	/* highest address-space total seen */
-	struct nf_hook_ops *nf_ops;	/* its netns hooks (net.c) */
-	kernel_cap_t cap_dropped;	/* taken by capdrop; new tasks lose it too (priv.c) */
+	u64 traf_rx, traf_tx;		/* proc.c: trafstat baseline, vps_traf_lock */
+	struct vps_limit limit[VPS_RES_COUNT];	/* account.c: WRITE_ONCE under vps_limit_mutex */
+	unsigned long over_soft;	/* account.c: bit per resource, soft crossing logged */
+	unsigned long vm_peak_kb;	/* account.c, stats.c: highest address-space total seen */
+	struct nf_hook_ops *nf_ops;	/* net.c: its netns hooks */
+	kernel_cap_t cap_dropped;	/* priv.c: taken by capdrop; new tasks lose it too */
 };
 
 /* The two static contexts; their references never drop to zero. */
@@ -90,6 +91,7 @@ int vps_ctx_del(unsigned int id);
 void vps_ctx_del_all(void);
 struct vps_ctx *vps_ctx_of_task(struct task_struct *task);
 struct vps_ctx *vps_ctx_get_current(void);
+struct vps_ctx *vps_ctx_get_by_id(unsigned int id);
 struct vps_ctx *vps_ctx_next(struct vps_ctx *prev);
 void vps_ctx_put(struct vps_ctx *ctx);
 bool vps_ctx_visible(const struct vps_ctx *reader, const struct vps_ctx *ctx);
@@ -98,10 +100,23 @@ void vps_ctx_snapshot_put(struct vps_ctx **arr, int n);
 void vps_ctx_counts(const struct vps_ctx *reader, unsigned int *total,
 		    unsigned int *active);
 
-int vps_ctx_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
-		      unsigned long hard);
-int vps_ctx_capdrop(unsigned int id, const kernel_cap_t *drop);
-extern const char *const vps_res_names[VPS_RES_COUNT];
+/*
+ * What a file does when a context comes and goes, in the manner of
+ * pernet_operations. add() runs for every context registered, before any
+ * lookup can find it, in the order the ops were registered; del() runs for
+ * every context unregistered, after no lookup can find it any more, in the
+ * reverse order. Both run under vps_mutex. When an add() fails, the del()s
+ * of the add()s before it run and vps_ctx_add() returns its error.
+ * vps_register_ctx_ops() runs add() for the contexts already registered,
+ * vps_unregister_ctx_ops() runs del() for those still registered.
+ */
+struct vps_ctx_ops {
+	struct list_head list;
+	int (*add)(struct vps_ctx *ctx);
+	void (*del)(struct vps_ctx *ctx);
+};
+int vps_register_ctx_ops(struct vps_ctx_ops *ops);
+void vps_unregister_ctx_ops(struct vps_ctx_ops *ops);
 
 /* debug.c: one switch per area, /sys/module/vps/parameters/debug_<area> and
  * /proc/sys/debug/vps_<area>_debug */
@@ -118,13 +133,15 @@ void vps_debug_exit(void);
 /* account.c: kprobes where descriptors and address space are made or copied */
 int vps_account_init(void);
 void vps_account_exit(void);
+extern const char *const vps_res_names[VPS_RES_COUNT];
+int vps_set_limit(unsigned int id, enum vps_res res, unsigned long soft,
+		  unsigned long hard);
 bool vps_limit_exceeded(struct vps_ctx *ctx, enum vps_res res,
 			unsigned long used);
-unsigned long vps_files_open(const struct vps_ctx *ctx);
 
 /* net.c: per-context netfilter hooks, sockets, shaping */
-int vps_net_hooks_add(struct vps_ctx *ctx);
-void vps_net_hooks_del(struct vps_ctx *ctx);
+int vps_net_init(void);
+void vps_net_exit(void);
 struct vps_tcp_count {
 	unsigned int established;	/* TCP_ESTABLISHED */
 	unsigned int busy;		/* what the tcpsock limit counts */
@@ -136,7 +153,7 @@ u64 vps_dev_speed(struct net_device *dev);
  * and from the tasks created after */
 int vps_priv_init(void);
 void vps_priv_exit(void);
-int vps_capdrop(struct vps_ctx *ctx, const kernel_cap_t *drop);
+int vps_capdrop(unsigned int id, const kernel_cap_t *drop);
 
 /* dev.c: /dev/vps */
 int vps_dev_init(void);
@@ -145,7 +162,6 @@ void vps_dev_exit(void);
 /* proc.c: /proc/vservers -> net/vservers */
 int vps_proc_init(void);
 void vps_proc_exit(void);
-struct proc_dir_entry *vps_proc_add_ctx(struct net *net, struct vps_ctx *ctx);
 
 /* stats.c: figures computed from live kernel state */
 struct vps_init_info {
@@ -190,7 +206,5 @@ void vps_procs_release(struct vps_procs *procs);
 void vps_figures_collect(const struct vps_ctx *ctx,
 			 const struct vps_procs *procs, struct vps_figures *f);
 void vps_traffic(const struct vps_ctx *ctx, u64 *rx, u64 *tx);
-void vps_show_ifaces(struct seq_file *m, struct net *net);
-void vps_show_routes(struct seq_file *m, const struct vps_ctx *ctx);
 
 #endif /* VPS_H */
