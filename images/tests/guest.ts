@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, inject } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
 import { loadImageFromDisk, restoreNodeMachine } from '../../src/runner/node-host.ts';
+import { NodeLab } from '../../src/runner/node-lab.ts';
 
 export interface ShellResult {
   code: number;
@@ -77,4 +78,16 @@ export async function until(m: GuestMachine, cmd: string, accept: (out: string) 
     if (accept(out) || Date.now() > end) return out;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A lab of hosts (host1, host2, ...) on one switch, on the lab LAN with the lab's key: each resumed
+ * from the post-boot state, or from the given saved states. */
+export async function startLab(n: 2 | ArrayBuffer[]): Promise<{ lab: NodeLab; hosts: [GuestMachine, GuestMachine] }>;
+export async function startLab(n: 3): Promise<{ lab: NodeLab; hosts: [GuestMachine, GuestMachine, GuestMachine] }>;
+export async function startLab(n: number | ArrayBuffer[]): Promise<{ lab: NodeLab; hosts: GuestMachine[] }> {
+  const lab = new NodeLab();
+  const states = typeof n === 'number' ? Array.from({ length: n }, () => undefined) : n;
+  const hosts = await Promise.all(states.map((s) => restorePostBoot(s)));
+  for (const [i, h] of hosts.entries()) await lab.add(`host${i + 1}`, h);
+  return { lab, hosts };
 }

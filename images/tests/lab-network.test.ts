@@ -2,9 +2,9 @@
 // hosts' proxy ARP, traffic shows in /proc/vservers/trafstat, and the lab survives save and resume.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { NodeLab } from '../../src/runner/node-lab.ts';
+import type { NodeLab } from '../../src/runner/node-lab.ts';
 import { parseTrafstat, type TrafficStat } from '../../src/shared/vservers.ts';
-import { machineOk as ok, restorePostBoot, until } from './guest.ts';
+import { machineOk as ok, startLab, until } from './guest.ts';
 
 /** trafstat's rows by context id, through the page's parser (reading resets them). */
 async function trafstat(m: GuestMachine): Promise<Map<number, TrafficStat>> {
@@ -16,10 +16,7 @@ describe('lab network', () => {
   let h1: GuestMachine;
   let h2: GuestMachine;
   beforeEach(async () => {
-    lab = new NodeLab();
-    [h1, h2] = await Promise.all([restorePostBoot(), restorePostBoot()]);
-    await lab.add('host1', h1);
-    await lab.add('host2', h2);
+    ({ lab, hosts: [h1, h2] } = await startLab(2));
     await ok(h1, 'vpsctl start 3');
     await ok(h2, 'vpsctl start 4');
   });
@@ -62,10 +59,7 @@ describe('lab network', () => {
     const before = await lines(h2);
     await lab.destroy();
 
-    lab = new NodeLab();
-    [h1, h2] = (await Promise.all(states.map((s) => restorePostBoot(s)))) as [GuestMachine, GuestMachine];
-    await lab.add('host1', h1);
-    await lab.add('host2', h2);
+    ({ lab, hosts: [h1, h2] } = await startLab(states));
     const after = await until(h2, 'vpsctl execwt 4 wc -l /tmp/stream', (o) => parseInt(o, 10) >= before + 5);
     expect(parseInt(after, 10)).toBeGreaterThanOrEqual(before + 5);
     expect(await ok(h2, 'cat /sys/class/net/eth0/address')).toBe('02:56:4c:00:00:02\n');

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
 import { parseVpsList } from '../../src/lab/vps-status.ts';
-import { NodeLab } from '../../src/runner/node-lab.ts';
-import { machineOk as ok, oneLine, restorePostBoot, until } from './guest.ts';
+import type { NodeLab } from '../../src/runner/node-lab.ts';
+import { machineOk as ok, oneLine, startLab, until } from './guest.ts';
 
 const PING_INTERVAL_MS = 100;
 
@@ -29,11 +29,7 @@ describe('vpsctl migrate', () => {
   let h2: GuestMachine;
   let h3: GuestMachine;
   beforeEach(async () => {
-    lab = new NodeLab();
-    [h1, h2, h3] = await Promise.all([restorePostBoot(), restorePostBoot(), restorePostBoot()]);
-    await lab.add('host1', h1);
-    await lab.add('host2', h2);
-    await lab.add('host3', h3);
+    ({ lab, hosts: [h1, h2, h3] } = await startLab(3));
     await ok(h1, 'vpsctl start 3');
   });
   afterEach(() => lab.destroy());

@@ -4,8 +4,8 @@
 // or that trickles bytes or sends too much gets one ERR line and leaves nothing behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { NodeLab } from '../../src/runner/node-lab.ts';
-import { machineOk as ok, oneLine, restorePostBoot, startGuest, type Guest } from './guest.ts';
+import type { NodeLab } from '../../src/runner/node-lab.ts';
+import { type Guest, machineOk as ok, oneLine, startGuest, startLab } from './guest.ts';
 
 /** What a restore of VPS <id> could have left: all must be empty. */
 async function leftovers(g: Guest, id: number): Promise<string> {
@@ -98,10 +98,7 @@ describe('receive: peers prove the lab key; limits', () => {
   let h1: GuestMachine;
   let h2: GuestMachine;
   beforeEach(async () => {
-    lab = new NodeLab();
-    [h1, h2] = await Promise.all([restorePostBoot(), restorePostBoot()]);
-    await lab.add('host1', h1);
-    await lab.add('host2', h2);
+    ({ lab, hosts: [h1, h2] } = await startLab(2));
   });
   afterEach(() => lab.destroy());
 
