@@ -73,12 +73,6 @@ export class PageLab {
     return m.host;
   }
 
-  /** Resolves once the host is on the LAN. */
-  joined(name: string): Promise<void> {
-    const m = this._members.find((x) => x.host.name === name);
-    return m ? m.joined : Promise.reject(new Error(`no host named "${name}"`));
-  }
-
   /** Every host paused, its state taken, then all resumed: no frame is half-way between two hosts. */
   async snapshot(): Promise<LabSnapshot> {
     const members = this._members;

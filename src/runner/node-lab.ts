@@ -19,16 +19,6 @@ export class NodeLab {
     this.key = key;
   }
 
-  get hosts(): readonly NodeLabHost[] {
-    return this._hosts;
-  }
-
-  host(name: string): NodeLabHost {
-    const h = this._hosts.find((x) => x.name === name);
-    if (!h) throw new Error(`lab: no host named "${name}"`);
-    return h;
-  }
-
   /** Plug a running machine into the switch as `name` ("hostN"), configure its lab address and give it the lab key. */
   async add(name: string, machine: GuestMachine): Promise<NodeLabHost> {
     const index = hostIndex(name);
