@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLabFile, encodeLabFile, LabFileError, type LabSnapshot } from './lab-file.ts';
+import { LabFileError } from '../shared/errors.ts';
+import { decodeLabFile, encodeLabFile, type LabSnapshot } from './lab-file.ts';
 
 const snap = (): LabSnapshot => ({
   layout: {

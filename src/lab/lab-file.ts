@@ -10,6 +10,7 @@
 //  end 32  SHA-256 of every byte before it
 
 import { isLabKey } from './lab-network.ts';
+import { LabFileError } from '../shared/errors.ts';
 
 export const LAB_FILE_VERSION = 1;
 const MAGIC = Uint8Array.from('VPSLAB\r\n', (c) => c.charCodeAt(0));
@@ -39,11 +40,6 @@ export interface LabSnapshot {
   layout: LabLayout;
   /** One gzip'd machine state per layout host, same order. */
   states: ArrayBuffer[];
-}
-
-/** A file this page cannot use; the message is one line for the user. */
-export class LabFileError extends Error {
-  override name = 'LabFileError';
 }
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {

@@ -1,7 +1,8 @@
 // The page's lab: several hosts, each in its own emulator worker, joined by one Ethernet switch
 // in a worker of its own (frames go worker to worker over MessagePorts); saved and resumed as a whole.
 import { imageVersion } from './boot-cache.ts';
-import { decodeLabFile, encodeLabFile, LabFileError, type LabSnapshot } from './lab-file.ts';
+import { LabFileError } from '../shared/errors.ts';
+import { decodeLabFile, encodeLabFile, type LabSnapshot } from './lab-file.ts';
 import { hostIndex, labAddress, labSetupCommand, newLabKey } from './lab-network.ts';
 import { loadLabBytes, saveLabBytes } from './lab-store.ts';
 import type { SwitchRequest } from './switch.worker.ts';

@@ -44,3 +44,8 @@ export class ImageError extends Error {
 export class VpsStatusError extends Error {
   override name = 'VpsStatusError';
 }
+
+/** A saved lab (file or IndexedDB record) this page cannot use; the message is one line for the user. */
+export class LabFileError extends Error {
+  override name = 'LabFileError';
+}
