@@ -180,6 +180,8 @@ static int to_vps3(const char *path, const struct stat *st, int type, struct FTW
 	(void)ftw;
 	if (strstr(path, "/etc/foreign"))
 		return lchown(path, 7, 7) < 0 ? -1 : 0;
+	if (st->st_uid >= vps_id_base(3))
+		return 0;	/* the other name of a hard link, shifted already */
 	if (lchown(path, vps_id_base(3) + st->st_uid, vps_id_base(3) + st->st_gid) < 0)
 		return -1;
 	return S_ISLNK(st->st_mode) ? 0 : chmod(path, st->st_mode & 07777);
@@ -285,6 +287,36 @@ static void test_round_trip(void)
 		snprintf(p, sizeof(p), "%s/etc/opaque", dst);
 		if (getxattr(p, "trusted.overlay.opaque", v, sizeof(v)) >= 0 || errno != ENOTSUP)
 			CHECK(!strcmp(v, "y"), "opaque xattr restored");
+	}
+
+	{
+		struct stat m;
+		char pm[600];
+
+		snprintf(pm, sizeof(pm), "%s/etc/motd", dst);
+		CHECK(lstat(pm, &m) == 0 && m.st_uid == 1234 && m.st_gid == 5678, "etc/motd as seen inside: %u:%u", m.st_uid,
+		      m.st_gid);
+	}
+	{
+		/* restored for VPS 5: every owner in its range, the set-id bits kept, a hard link once */
+		char d5[512], p[600];
+		struct stat a, b;
+
+		snprintf(d5, sizeof(d5), "%s/dst5", work);
+		mkdir(d5, 0700);
+		fd = open(snapfile, O_RDONLY);
+		CHECK(snap_read_flags(fd, 0, 5, restore_into, d5, &info, &err) == 0, "restore for VPS 5: %s", err.msg);
+		close(fd);
+		free(info.config);
+		snprintf(p, sizeof(p), "%s/etc/motd", d5);
+		CHECK(lstat(p, &a) == 0 && a.st_uid == vps_id_base(5) + 1234 && a.st_gid == vps_id_base(5) + 5678 &&
+		      (a.st_mode & 07777) == 04751, "etc/motd for VPS 5: %u:%u %o", a.st_uid, a.st_gid, a.st_mode);
+		snprintf(p, sizeof(p), "%s/hard", d5);
+		CHECK(lstat(p, &b) == 0 && b.st_ino == a.st_ino, "hard link kept for VPS 5");
+		snprintf(p, sizeof(p), "%s/etc/foreign", d5);
+		CHECK(lstat(p, &a) == 0 && a.st_uid == vps_id_base(5) + VPS_ID_NOBODY, "etc/foreign is nobody's in VPS 5");
+		snprintf(p, sizeof(p), "%s/link", d5);
+		CHECK(lstat(p, &a) == 0 && a.st_uid == vps_id_base(5), "a symlink is VPS 5 root's");
 	}
 
 	buf = file_bytes(snapfile, &len);

@@ -96,7 +96,7 @@ static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum 
 		return fail(&err);
 	}
 	init_fd = vps_pidfd_open(rt.init_pid);
-	if (init_fd < 0 || vps_enter_namespaces(rt.init_pid) < 0) {
+	if (init_fd < 0 || vps_enter_namespaces(init_fd) < 0) {
 		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
 		return fail(&err);
 	}

@@ -39,8 +39,5 @@ int vps_idmap_write(pid_t pid, unsigned int id, struct vps_err *err);
 int vps_idmap_become_root(unsigned int id, struct vps_err *err);
 /* An fd of a fresh user namespace with VPS id's mapping, for idmapped mounts (its holder exits). */
 int vps_idmap_userns_fd(unsigned int id, struct vps_err *err);
-/* chown every object under dir (dir included) from ids as seen inside VPS id to host ids, keeping
- * modes (a chown clears set-id bits); an id outside the range is an error. */
-int vps_idmap_shift_tree(const char *dir, unsigned int id, struct vps_err *err);
 
 #endif

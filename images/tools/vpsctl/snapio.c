@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include "../common/cleanup.h"
 #include "disk.h"
-#include "idmap.h"
 #include "restore_policy.h"
 #include "util.h"
 
@@ -82,7 +81,6 @@ struct restore_ctx {
 	unsigned int id;
 	struct vps_config cfg;
 	char tmp[PATH_MAX];	/* the directory being filled, "" until made */
-	char upper[PATH_MAX + 16];	/* its upper dir, where the files go */
 	/* with a disk limit: the same config with FSROOT_PRIV = tmp, while its new disk image is mounted */
 	struct vps_config disk_cfg;
 	int disk_mounted;
@@ -169,7 +167,6 @@ static int restore_target(void *ctx, const struct snap_info *info, struct vps_er
 	snprintf(sub, sizeof(sub), "%s/upper", parent);
 	if (mkdir(sub, 0755) < 0)
 		return vps_error(err, errno, "create `%s`", sub);
-	snprintf(c->upper, sizeof(c->upper), "%s", sub);
 	fd = open(sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return vps_error(err, errno, "open `%s`", sub);
@@ -194,12 +191,9 @@ int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, const struc
 		return vps_error(err, 0, "VPS %u is %s (stop and destroy it first)", id, vps_state_name(rt.state));
 	if (access(path, F_OK) == 0)
 		return vps_error(err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
-	if (snap_read_flags(fd, flags, restore_target, c, info, err) < 0)
+	if (snap_read_flags(fd, flags, id, restore_target, c, info, err) < 0)
 		goto failed;
 	if (check && check->fn(check->ctx, err) < 0)
-		goto failed;
-	/* the stream has owners as seen inside: give them the host ids of this VPS's range */
-	if (vps_idmap_shift_tree(c->upper, id, err) < 0)
 		goto failed;
 	if (c->disk_mounted && vps_disk_unmount(&c->disk_cfg, err) < 0)
 		goto failed;

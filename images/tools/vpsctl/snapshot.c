@@ -333,6 +333,7 @@ struct reader {
 	struct snap_entry file_meta;	/* its metadata, applied once its data is in (no xattrs) */
 	struct dir_time *dirs;
 	size_t ndirs, capdirs;
+	unsigned int owner_id;	/* owners go into the ids of this VPS; 0: as stored */
 };
 
 static int r_exact(struct reader *r, void *buf, size_t len, struct vps_err *err)
@@ -451,6 +452,19 @@ static int finish_file(struct reader *r, struct vps_err *err)
 	return rc;
 }
 
+/* The stream holds owners as seen inside a VPS: the host ids of VPS owner_id's range. */
+static int owners_into(unsigned int owner_id, struct snap_entry *e, struct vps_err *err)
+{
+	int64_t uid = vps_id_host(owner_id, e->uid), gid = vps_id_host(owner_id, e->gid);
+
+	if (uid < 0 || gid < 0)
+		return vps_error(err, 0, "`%s` is owned by %u:%u, outside the ids of a VPS (0-%u)", e->path, e->uid, e->gid,
+				 VPS_IDS_PER_VPS - 1);
+	e->uid = (uint32_t)uid;
+	e->gid = (uint32_t)gid;
+	return 0;
+}
+
 static int restore_entry(struct reader *r, struct vps_err *err)
 {
 	struct snap_entry *e = &r->entry;
@@ -460,6 +474,8 @@ static int restore_entry(struct reader *r, struct vps_err *err)
 	const char *leaf;
 	char target[SNAP_MAX_PATH + 1];
 
+	if (r->owner_id && owners_into(r->owner_id, e, err) < 0)
+		return -1;
 	if (!strcmp(e->path, ".")) {
 		fd = dup(r->root);
 		if (fd < 0)
@@ -709,8 +725,8 @@ static int read_stream(struct reader *r, unsigned int flags, snap_target_fn targ
 	return 0;
 }
 
-int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx, struct snap_info *info,
-		    struct vps_err *err)
+int snap_read_flags(int fd, unsigned int flags, unsigned int owner_id, snap_target_fn target, void *ctx,
+		    struct snap_info *info, struct vps_err *err)
 {
 	struct reader *r = calloc(1, sizeof(*r));
 	int rc;
@@ -719,6 +735,7 @@ int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx
 	if (!r)
 		return vps_error(err, ENOMEM, "read the snapshot");
 	r->fd = fd;
+	r->owner_id = owner_id;
 	r->root = -1;
 	r->file = -1;
 	snap_sha256_init(&r->sha);
@@ -736,5 +753,5 @@ int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx
 
 int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, struct vps_err *err)
 {
-	return snap_read_flags(fd, 0, target, ctx, info, err);
+	return snap_read_flags(fd, 0, 0, target, ctx, info, err);
 }

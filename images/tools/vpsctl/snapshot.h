@@ -29,7 +29,9 @@ int snap_read(int fd, snap_target_fn target, void *ctx, struct snap_info *info, 
 /* Stop after the trailer instead of requiring the end of the input (a stream inside a connection
  * that carries more after it, as `vpsctl migrate` does). */
 #define SNAP_READ_TO_TRAILER 1u
-int snap_read_flags(int fd, unsigned int flags, snap_target_fn target, void *ctx, struct snap_info *info,
-		    struct vps_err *err);
+/* owner_id: restore owners (as seen inside a VPS in the stream) with the host ids of VPS
+ * owner_id's range; an id outside it is an error. 0: as stored. */
+int snap_read_flags(int fd, unsigned int flags, unsigned int owner_id, snap_target_fn target, void *ctx,
+		    struct snap_info *info, struct vps_err *err);
 
 #endif

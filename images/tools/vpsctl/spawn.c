@@ -43,18 +43,9 @@ pid_t vps_clone_into(unsigned long long ns_flags, int cgroup_fd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
-int vps_enter_namespaces(pid_t pid)
+int vps_enter_namespaces(int init_pidfd)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	ret = setns(fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
+	return setns(init_pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID);
 }
 
 int vps_pidfd_open(pid_t pid)

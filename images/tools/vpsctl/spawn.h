@@ -7,12 +7,12 @@
 
 /* Like fork(): returns the child's pid in the parent, 0 in the child, -1 with errno on failure. */
 pid_t vps_clone_into(unsigned long long ns_flags, int cgroup_fd);
-/* setns() into the mnt, uts, ipc, net and pid namespaces of pid through a pidfd; the user and
- * cgroup namespaces stay the host's (the caller still needs host rights, e.g. to clone into the
- * VPS's cgroup, which nsdelegate allows only from outside its cgroup namespace). */
-int vps_enter_namespaces(pid_t pid);
 /* A pidfd of pid (host pid: open it before entering the VPS's pid namespace); -1 with errno. */
 int vps_pidfd_open(pid_t pid);
+/* setns() into the mnt, uts, ipc, net and pid namespaces of a VPS's init (a pidfd); the user and
+ * cgroup namespaces stay the host's (the caller still needs host rights, e.g. to clone into the
+ * VPS's cgroup, which nsdelegate allows only from outside its cgroup namespace). */
+int vps_enter_namespaces(int init_pidfd);
 /* In a child of such a caller, once in the VPS's cgroup: enter the user and cgroup namespaces of
  * VPS id's init (a pidfd), as root of its user namespace (host ids of the VPS's range); from here
  * on the process has no rights on the host. */
