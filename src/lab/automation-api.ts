@@ -1,8 +1,11 @@
 // window.vpsLab: the typed automation API that Playwright scenarios and teachers' scripts use.
-import type { LabHost, ShellResult } from './host-types.ts';
+import type { ShellResult } from './host-types.ts';
+import type { LabActions } from './lab-actions.ts';
+import type { PageLab } from './page-lab.ts';
 import type { SnapshotMeta } from './snapshot-files.ts';
 import { listSnapshots } from './snapshot-store.ts';
 import { readVpsStatus, type VpsStatus } from './vps-status.ts';
+import type { WorkerHost } from './worker-host.ts';
 
 export interface VpsLabApi {
   /** Resolves when the first host's guest agent answers. */
@@ -33,23 +36,6 @@ export interface VpsLabApi {
   migrate(id: number, target: string, opts?: { host?: string }): Promise<void>;
 }
 
-export interface AutomationDeps {
-  /** The first host's readiness (the lab may replace its hosts later). */
-  ready: Promise<void>;
-  hosts(): LabHost[];
-  bootMode(): 'cold' | 'resumed';
-  /** Called for every command the API runs, so the command log shows it too. */
-  onExec?(host: LabHost, cmd: string, result: ShellResult): void;
-  addHost(): Promise<string>;
-  select(host: string): void;
-  saveLab(name: string): Promise<void>;
-  loadLab(name: string): Promise<void>;
-  /** Snapshot, restore and migrate, each logged as its vpsctl command. */
-  snapshot(host: LabHost, id: number): Promise<SnapshotMeta>;
-  restore(host: LabHost, key: string, id: number, start: boolean): Promise<void>;
-  migrate(host: LabHost, id: number, target: string): Promise<void>;
-}
-
 function checkId(what: string, id: unknown): number {
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 3 || id > 65535)
     throw new Error(`vpsLab.${what}: the VPS id must be an integer 3..65535`);
@@ -61,34 +47,32 @@ function checkName(what: string, name: unknown): string {
   return name.trim();
 }
 
-export function createAutomationApi(deps: AutomationDeps): VpsLabApi {
-  const find = (name?: string): LabHost => {
-    const all = deps.hosts();
+/** The API over the page's lab; every action goes through `actions`, so the command log shows it. */
+export function createAutomationApi(lab: PageLab, actions: LabActions): VpsLabApi {
+  const find = (name?: string): WorkerHost => {
+    const all = lab.hosts;
     const host = name === undefined ? all[0] : all.find((h) => h.name === name);
     if (!host) throw new Error(`vpsLab: no host named "${name}" (hosts: ${all.map((h) => h.name).join(', ')})`);
     return host;
   };
-  if (!deps.hosts()[0]) throw new Error('vpsLab: the lab has no host');
+  const first = find();
   return {
-    ready: deps.ready,
-    hosts: () => deps.hosts().map((h) => h.name),
+    ready: first.ready,
+    hosts: () => lab.hosts.map((h) => h.name),
     async exec(cmd, opts = {}) {
       if (typeof cmd !== 'string' || cmd.trim() === '') throw new Error('vpsLab.exec: cmd must be a non-empty string');
-      const host = find(opts.host);
-      const result = await host.exec(cmd);
-      deps.onExec?.(host, cmd, result);
-      return result;
+      return actions.exec(find(opts.host), cmd);
     },
     vps: (name) => readVpsStatus(find(name)),
-    bootMode: () => deps.bootMode(),
-    addHost: () => deps.addHost(),
-    select: (name) => deps.select(find(name).name),
-    saveLab: async (name) => deps.saveLab(checkName('saveLab', name)),
-    loadLab: async (name) => deps.loadLab(checkName('loadLab', name)),
-    snapshot: async (id, opts = {}) => (await deps.snapshot(find(opts.host), checkId('snapshot', id))).key,
+    bootMode: () => (first.resumed ? 'resumed' : 'cold'),
+    addHost: async () => (await actions.addHost()).name,
+    select: (name) => lab.select(find(name).name),
+    saveLab: async (name) => void (await actions.save(checkName('saveLab', name))),
+    loadLab: async (name) => void (await actions.load(checkName('loadLab', name))),
+    snapshot: async (id, opts = {}) => (await actions.snapshot(find(opts.host), checkId('snapshot', id))).key,
     snapshots: () => listSnapshots(),
-    restore: async (key, id, opts = {}) => deps.restore(find(opts.host), checkName('restore', key), checkId('restore', id), opts.start ?? true),
-    migrate: async (id, target, opts = {}) => deps.migrate(find(opts.host), checkId('migrate', id), find(target).name),
+    restore: async (key, id, opts = {}) => actions.restoreKept(find(opts.host), checkName('restore', key), checkId('restore', id), opts.start ?? true),
+    migrate: async (id, target, opts = {}) => actions.migrate(find(opts.host), checkId('migrate', id), find(target).name),
   };
 }
 

@@ -6,10 +6,13 @@ import { decodeLabFile, encodeLabFile, type LabSnapshot } from './lab-file.ts';
 import { hostIndex, labAddress, labSetupCommand, newLabKey } from './lab-network.ts';
 import { loadLabBytes, saveLabBytes } from './lab-store.ts';
 import type { SwitchRequest } from './switch.worker.ts';
+import { VpsStatusPoller } from './vps-status-poller.ts';
 import { WorkerHost } from './worker-host.ts';
 
 interface Member {
   host: WorkerHost;
+  /** Its VPS, polled while the page shows them. */
+  status: VpsStatusPoller;
   /** Resolves once the host answers and sits on the lab LAN with its address. */
   joined: Promise<void>;
   /** Plugged into the switch. */
@@ -47,6 +50,13 @@ export class PageLab {
     const m = this._members.find((x) => x.host.name === name);
     if (!m) throw new Error(`no host named "${name}" (hosts: ${this.hosts.map((h) => h.name).join(', ')})`);
     return m.host;
+  }
+
+  /** The VPS status of one of the lab's hosts, polled while anyone listens. */
+  status(host: WorkerHost): VpsStatusPoller {
+    const m = this._members.find((x) => x.host === host);
+    if (!m) throw new Error(`${host.name} is no longer in the lab`);
+    return m.status;
   }
 
   /** Called when hosts come or go, or another host is selected. */
@@ -137,10 +147,6 @@ export class PageLab {
     await this.replace(await decodeLabFile(bytes));
   }
 
-  dispose(): void {
-    this._disposeMembers();
-  }
-
   private _imageVersion(): Promise<string> {
     this._version ??= imageVersion(this._imageBase);
     return this._version;
@@ -148,7 +154,7 @@ export class PageLab {
 
   private _add(name: string, state: ArrayBuffer | undefined): Member {
     const host = new WorkerHost(name, this._imageBase, state ? { state } : { bootCache: this._bootCache });
-    const member: Member = { host, joined: Promise.resolve() };
+    const member: Member = { host, status: new VpsStatusPoller(host), joined: Promise.resolve() };
     member.joined = host.ready.then(() => this._join(member));
     member.joined.catch(() => {}); // the host's own progress shows a failed boot
     this._members.push(member);
@@ -168,6 +174,7 @@ export class PageLab {
   private _disposeMembers(): void {
     for (const m of this._members) {
       if (m.plugged) this._switch.postMessage({ op: 'detach', name: m.host.name } satisfies SwitchRequest);
+      m.status.dispose();
       m.host.dispose();
     }
     this._members = [];

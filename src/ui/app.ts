@@ -1,28 +1,27 @@
 // The page around the lab: header with host tabs and lab actions, one terminal per host with its
 // boot overlay, and the control panel of the selected host.
+import type { LabActions } from '../lab/lab-actions.ts';
 import type { PageLab } from '../lab/page-lab.ts';
+import { shellCommand } from '../lab/vpsctl-command.ts';
 import type { WorkerHost } from '../lab/worker-host.ts';
 import { BootProgressView } from './boot-progress.ts';
 import { describeBoot } from './boot-progress-text.ts';
-import { CommandLog } from './command-log.ts';
+import type { CommandLog } from './command-log.ts';
 import { el, setText, utf8 } from './dom.ts';
 import { HostTabs } from './host-tabs.ts';
-import { LabActions } from './lab-actions.ts';
+import { LabSection } from './lab-section.ts';
 import { NewVpsForm } from './new-vps-form.ts';
 import './styles.css';
 import { syncGuestWinsize } from './guest-winsize.ts';
 import { TerminalView } from './terminal-view.ts';
 import { SnapshotList } from './snapshot-list.ts';
 import { VpsPanel } from './vps-panel.ts';
-import { shellCommand } from './vpsctl-command.ts';
 
-export interface AppHandle {
-  readonly log: CommandLog;
-  /** The selected host's terminal. */
-  terminalView(): TerminalView | undefined;
-  /** Snapshots were added or removed elsewhere (window.vpsLab): re-read the list. */
-  snapshotsChanged(): void;
-  dispose(): void;
+/** The lab the page shows, what it does to it, and where those commands are logged. */
+export interface AppParts {
+  lab: PageLab;
+  actions: LabActions;
+  log: CommandLog;
 }
 
 export interface MountOptions {
@@ -77,13 +76,12 @@ class HostPane {
   }
 }
 
-export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {}): AppHandle {
+export function mountApp(root: HTMLElement, { lab, actions, log }: AppParts, opts: MountOptions = {}): void {
   const status = el('span', { class: 'app-status', role: 'status' });
   const terminalArea = el('section', { class: 'terminal-area', 'aria-label': 'Consoles' });
   const side = el('aside', { class: 'side-panel', 'aria-label': 'Control panel' });
-  const log = new CommandLog();
-  const tabs = new HostTabs(lab, log);
-  const actions = new LabActions(lab, log);
+  const tabs = new HostTabs(lab, actions);
+  const labSection = new LabSection(actions);
   const shell = el(
     'div',
     { class: 'app' },
@@ -99,7 +97,7 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
   );
   root.replaceChildren(shell);
 
-  const snapshots = new SnapshotList(log, {
+  const snapshots = new SnapshotList(actions, {
     hosts: () => lab.hosts,
     selected: () => lab.selected,
     onRestored: (host) => {
@@ -137,7 +135,7 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
     panel?.dispose();
     form?.dispose();
     const pane = panes.get(selected)!;
-    panel = new VpsPanel(selected, log, {
+    panel = new VpsPanel(selected, lab.status(selected), actions, {
       openShell(id) {
         const cmd = shellCommand(id);
         log.appendTyped(cmd);
@@ -145,11 +143,10 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
         pane.terminal.focus();
       },
       migrateTargets: () => lab.hosts.filter((h) => h !== selected).map((h) => h.name),
-      onSnapshot: () => void snapshots.reload(),
     });
     const p = panel;
-    form = new NewVpsForm(selected, log, { onCreated: () => p.refresh() });
-    side.replaceChildren(actions.element, panel.element, form.element, snapshots.element, log.element);
+    form = new NewVpsForm(selected, actions, { onCreated: () => p.refresh() });
+    side.replaceChildren(labSection.element, panel.element, form.element, snapshots.element, log.element);
     offProgress();
     offProgress = selected.onProgress(showStage);
     showStage();
@@ -163,23 +160,5 @@ export function mountApp(root: HTMLElement, lab: PageLab, opts: MountOptions = {
     );
   };
   sync();
-  const offChange = lab.onChange(sync);
-
-  return {
-    log,
-    terminalView: () => (shown ? panes.get(shown)?.terminal : undefined),
-    snapshotsChanged: () => void snapshots.reload(),
-    dispose() {
-      offChange();
-      offProgress();
-      panel?.dispose();
-      form?.dispose();
-      snapshots.dispose();
-      panes.forEach((p) => p.dispose());
-      tabs.dispose();
-      actions.dispose();
-      log.dispose();
-      shell.remove();
-    },
-  };
+  lab.onChange(sync);
 }

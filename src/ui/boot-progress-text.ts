@@ -1,6 +1,6 @@
 // What the boot overlay says at each stage. DOM-free.
 import type { BootProgress } from '../lab/host-types.ts';
-import { formatDownload } from './format.ts';
+import { formatDownload } from '../lab/format.ts';
 
 export interface BootView {
   /** The stage, e.g. "Downloading guest image"; changes only with the stage (a live region reads it). */

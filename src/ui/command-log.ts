@@ -50,11 +50,6 @@ export class CommandLog {
     return logToText(this._entries);
   }
 
-  dispose(): void {
-    clearTimeout(this._copyTimer);
-    this.element.remove();
-  }
-
   private _add(entry: LogEntry): void {
     const s = this._scroller;
     const following = s.scrollHeight - s.scrollTop - s.clientHeight <= FOLLOW_SLACK;

@@ -1,9 +1,10 @@
 // The host tabs: one per lab host, naming the VPS running there, and "Add host".
+import type { LabActions } from '../lab/lab-actions.ts';
 import type { PageLab } from '../lab/page-lab.ts';
-import { parseVpsList } from '../lab/vps-status.ts';
-import type { CommandSink } from './run-logged.ts';
+import type { WorkerHost } from '../lab/worker-host.ts';
 import { el, setAttr, setText } from './dom.ts';
 
+/** Between two reads of a host's VPS for its tab (the panel asks the selected host for more). */
 const POLL_MS = 2000;
 
 export class HostTabs {
@@ -11,60 +12,63 @@ export class HostTabs {
   readonly element: HTMLElement;
   private readonly _list = el('div', { class: 'host-tabs', role: 'tablist', 'aria-label': 'Hosts' });
   private readonly _add = el('button', { type: 'button', class: 'button small', 'data-testid': 'add-host', title: 'Add a host to the lab, on the same network' }, 'Add host');
-  private readonly _tabs = new Map<string, { tab: HTMLButtonElement; vps: HTMLSpanElement }>();
-  private readonly _running = new Map<string, string>();
-  private _timer = 0;
-  private _disposed = false;
+  private readonly _tabs = new Map<string, { tab: HTMLButtonElement; vps: HTMLSpanElement; host: WorkerHost; unsubscribe: () => void }>();
 
   constructor(
     private readonly _lab: PageLab,
-    log: CommandSink,
+    actions: LabActions,
   ) {
     this.element = el('nav', { class: 'host-nav' }, this._list, this._add);
     this._add.addEventListener('click', () => {
       this._add.disabled = true;
-      const t0 = performance.now();
-      this._lab.addHost().then(
-        (h) => log.append(`# lab: added ${h.name}`, { code: 0, stdout: `${h.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s`, stderr: '' }),
-        (e: unknown) => log.appendError('# lab: add host', e),
-      ).finally(() => {
-        this._add.disabled = false;
-      });
+      actions
+        .addHost()
+        .catch(() => {}) // the command log shows why
+        .finally(() => {
+          this._add.disabled = false;
+        });
     });
     this._list.addEventListener('keydown', (e) => this._arrows(e));
-    void this._poll();
   }
 
-  /** Tabs follow the lab's hosts and selection. */
+  /** Tabs follow the lab's hosts (a loaded lab brings new ones under the same names) and selection. */
   update(): void {
-    const names = this._lab.hosts.map((h) => h.name);
+    const hosts = this._lab.hosts;
     for (const [name, t] of this._tabs) {
-      if (!names.includes(name)) {
+      if (!hosts.some((h) => h.name === name)) {
+        t.unsubscribe();
         t.tab.remove();
         this._tabs.delete(name);
       }
     }
-    for (const name of names) {
+    for (const host of hosts) {
+      const name = host.name;
       let t = this._tabs.get(name);
       if (!t) {
         const vps = el('span', { class: 'host-tab-vps', 'data-testid': `host-tab-vps-${name}` });
         const tab = el('button', { type: 'button', role: 'tab', class: 'host-tab', 'data-testid': `host-tab-${name}`, 'aria-controls': `pane-${name}` }, name, vps);
         tab.addEventListener('click', () => this._lab.select(name));
-        t = { tab, vps };
+        t = { tab, vps, host, unsubscribe: this._follow(host, vps) };
         this._tabs.set(name, t);
+      } else if (t.host !== host) {
+        t.unsubscribe();
+        t.host = host;
+        t.unsubscribe = this._follow(host, t.vps);
       }
       this._list.append(t.tab); // keeps lab order
       const selected = this._lab.selected.name === name;
       setAttr(t.tab, 'aria-selected', String(selected));
       t.tab.tabIndex = selected ? 0 : -1;
-      setText(t.vps, this._running.get(name) ?? '');
     }
   }
 
-  dispose(): void {
-    this._disposed = true;
-    clearTimeout(this._timer);
-    this.element.remove();
+  /** Keeps `vps` naming the VPS running on `host` ("VPS 3, 4"); a failed read leaves it as it was. */
+  private _follow(host: WorkerHost, vps: HTMLElement): () => void {
+    return this._lab.status(host).subscribe((report) => {
+      if (!('statuses' in report)) return;
+      const ids = report.statuses.filter((v) => v.state === 'running').map((v) => v.id);
+      setText(vps, ids.length ? `VPS ${ids.join(', ')}` : '');
+    }, POLL_MS);
   }
 
   private _arrows(e: KeyboardEvent): void {
@@ -74,26 +78,5 @@ export class HostTabs {
     const next = names[(i + (e.key === 'ArrowRight' ? 1 : names.length - 1)) % names.length]!;
     this._lab.select(next);
     this._tabs.get(next)?.tab.focus();
-  }
-
-  /** Which VPS run where: each tab names its host's running VPS ("VPS 3, 4"). */
-  private async _poll(): Promise<void> {
-    if (this._disposed) return;
-    await Promise.all(this._lab.hosts.map(async (h) => {
-      if (h.progress.stage !== 'ready') return;
-      try {
-        const r = await Promise.race([
-          h.exec('vpsctl --json list'),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000)),
-        ]);
-        const ids = r.code === 0 ? parseVpsList(r.stdout).filter((v) => v.state === 'running').map((v) => v.id) : [];
-        this._running.set(h.name, ids.length ? `VPS ${ids.join(', ')}` : '');
-      } catch {
-        // a host being replaced or gone: its tab goes with it
-      }
-    }));
-    if (this._disposed) return;
-    this.update();
-    this._timer = window.setTimeout(() => void this._poll(), POLL_MS);
   }
 }

@@ -1,9 +1,10 @@
 // "New VPS": builds the exact `vpsctl create` line, runs it (and `vpsctl start`), shows vpsctl's own error.
+import { failureLine } from '../lab/command-sink.ts';
 import type { LabHost } from '../lab/host-types.ts';
+import type { LabActions } from '../lab/lab-actions.ts';
+import { createCommand, fieldOfCreateError, startCommand, type CreateField } from '../lab/vpsctl-command.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { el, setText, uid } from './dom.ts';
-import { failureLine, runLogged, type CommandSink } from './run-logged.ts';
-import { createCommand, fieldOfCreateError, startCommand, type CreateField } from './vpsctl-command.ts';
 
 export interface NewVpsFormOptions {
   /** After a create (and start) that worked; the panel refreshes here. */
@@ -38,7 +39,7 @@ export class NewVpsForm {
 
   constructor(
     private readonly _host: Pick<LabHost, 'exec'>,
-    private readonly _log: CommandSink,
+    private readonly _actions: LabActions,
     private readonly _opts: NewVpsFormOptions = {},
   ) {
     const prefix = uid('new-vps');
@@ -81,7 +82,7 @@ export class NewVpsForm {
     this._setBusy(true);
     this._clearError();
     try {
-      const created = await runLogged(this._host, this._log, cmd);
+      const created = await this._actions.run(this._host, cmd);
       if (created?.code !== 0) {
         const line = failureLine(created, cmd);
         this._fail(line, fieldOfCreateError(line));
@@ -92,7 +93,7 @@ export class NewVpsForm {
       this.element.reset();
       if (startAfter) {
         const start = startCommand(id);
-        const started = await runLogged(this._host, this._log, start);
+        const started = await this._actions.run(this._host, start);
         if (started?.code !== 0) this._fail(failureLine(started, start));
       }
       await this._opts.onCreated?.(id);

@@ -4,11 +4,10 @@ import type { LabHost } from '../lab/host-types.ts';
 import { snapshotFileName, parseVpsId, proposedRestoreId, type SnapshotMeta } from '../lab/snapshot-files.ts';
 import { deleteSnapshot, listSnapshots, snapshotBytes } from '../lab/snapshot-store.ts';
 import { readVpsStatus } from '../lab/vps-status.ts';
+import { formatBytes } from '../lab/format.ts';
+import type { LabActions } from '../lab/lab-actions.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { el, setText, uid } from './dom.ts';
-import { formatBytes } from './format.ts';
-import type { CommandSink } from './run-logged.ts';
-import { restoreSnapshot } from './snapshot-commands.ts';
 
 export interface SnapshotListOptions {
   hosts(): LabHost[];
@@ -37,12 +36,12 @@ export class SnapshotList {
   private readonly _submit = el('button', { type: 'submit', class: 'button primary', 'data-testid': 'restore-submit' }, 'Restore');
   private readonly _error = el('p', { class: 'form-error', role: 'alert', 'data-testid': 'restore-error' });
   private _source: Source | undefined;
-  private _disposed = false;
 
   constructor(
-    private readonly _log: CommandSink,
+    private readonly _actions: LabActions,
     private readonly _opts: SnapshotListOptions,
   ) {
+    _actions.onSnapshotsChanged(() => void this.reload());
     const titleId = uid('snapshots-title');
     const upload = el('input', { type: 'file', accept: '.vpsnap,application/octet-stream', 'data-testid': 'snapshot-upload', class: 'visually-hidden', id: uid('snapshot-upload') });
     upload.addEventListener('change', () => {
@@ -80,11 +79,6 @@ export class SnapshotList {
     void this.reload();
   }
 
-  dispose(): void {
-    this._disposed = true;
-    this.element.remove();
-  }
-
   /** Re-reads the stored snapshots. */
   async reload(): Promise<void> {
     let metas: SnapshotMeta[];
@@ -94,7 +88,6 @@ export class SnapshotList {
       setText(this._status, `Snapshots are not available in this browser: ${errorMessage(e)}`);
       return;
     }
-    if (this._disposed) return;
     this._list.replaceChildren(...metas.map((m) => this._item(m)));
     setText(this._status, metas.length === 0 ? 'None yet: “Snapshot” on a VPS keeps one here.' : `${metas.length} kept in this browser`);
   }
@@ -162,7 +155,7 @@ export class SnapshotList {
     setText(this._submit, 'Restoring…');
     this._error.hidden = true;
     try {
-      await restoreSnapshot(host, this._log, { bytes: await source.bytes(), label: source.label }, id.id, this._start.checked);
+      await this._actions.restore(host, { bytes: await source.bytes(), label: source.label }, id.id, this._start.checked);
       this._closeRestore();
       this._opts.onRestored?.(host);
     } catch (e) {

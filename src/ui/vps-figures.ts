@@ -1,7 +1,7 @@
 // The figures a VPS card shows, from `vpsctl --json list` and /proc/vservers. DOM-free.
 import type { VpsStatus } from '../lab/vps-status.ts';
 import type { Limit } from '../shared/vservers.ts';
-import { formatBytes, formatKb } from './format.ts';
+import { formatBytes, formatKb } from '../lab/format.ts';
 
 export type FigureKey = 'procs' | 'memory' | 'rss' | 'disk' | 'files' | 'sockets';
 export type UsageLevel = 'ok' | 'warn' | 'high';

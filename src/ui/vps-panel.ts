@@ -1,26 +1,21 @@
-// The VPS of one host as cards, polled about once a second and updated in place.
-import type { LabHost } from '../lab/host-types.ts';
-import { readVpsStatus, type VpsStatus } from '../lab/vps-status.ts';
-import type { CommandSink } from './run-logged.ts';
-import { runLogged } from './run-logged.ts';
+// The VPS of one host as cards, from the host's status poller (about once a second), updated in place.
+import type { LabActions } from '../lab/lab-actions.ts';
+import { destroyCommand, resumeCommand, startCommand, stopCommand, suspendCommand } from '../lab/vpsctl-command.ts';
+import type { StatusReport, VpsStatusPoller } from '../lab/vps-status-poller.ts';
+import type { VpsStatus } from '../lab/vps-status.ts';
+import type { WorkerHost } from '../lab/worker-host.ts';
 import { el, setText, uid } from './dom.ts';
-import type { SnapshotMeta } from '../lab/snapshot-files.ts';
-import { errorMessage } from '../shared/errors.ts';
-import { migrateVps, takeSnapshot } from './snapshot-commands.ts';
 import { VpsCard, type CardActions } from './vps-card.ts';
-import { destroyCommand, resumeCommand, startCommand, stopCommand, suspendCommand } from './vpsctl-command.ts';
 
 export interface VpsPanelOptions {
   /** Types `vpsctl shell <id>` into the terminal and focuses it. */
   openShell(id: number): void;
   /** The other hosts of the lab (targets of Migrate). */
   migrateTargets(): string[];
-  /** A snapshot was taken and stored. */
-  onSnapshot?(meta: SnapshotMeta): void;
-  /** Between the end of one poll and the start of the next. */
-  intervalMs?: number;
 }
 
+/** Between the end of one read of the VPS and the start of the next. */
+const POLL_MS = 1000;
 
 export class VpsPanel {
   readonly element: HTMLElement;
@@ -28,24 +23,16 @@ export class VpsPanel {
   private readonly _status = el('p', { class: 'panel-status', role: 'status' }, 'Waiting for the guest to boot…');
   private readonly _cards = new Map<number, VpsCard>();
   private readonly _actions: CardActions;
-  private readonly _interval: number;
-  private readonly _onVisibility = (): void => this._visibilityChanged();
-  private _timer = 0;
-  private _started = false;
-  private _disposed = false;
-  private _inFlight: Promise<void> | undefined;
-  private _again = false;
-  private _afterNext: (() => void)[] = [];
-  private _last: VpsStatus[] = [];
+  private readonly _unsubscribe: () => void;
 
   constructor(
-    private readonly _host: LabHost,
-    log: CommandSink,
+    host: WorkerHost,
+    private readonly _poller: VpsStatusPoller,
+    actions: LabActions,
     opts: VpsPanelOptions,
   ) {
-    this._interval = opts.intervalMs ?? 1000;
     const act = (command: (id: number) => string) => async (id: number) => {
-      await runLogged(this._host, log, command(id));
+      await actions.run(host, command(id));
       await this.refresh();
     };
     this._actions = {
@@ -55,15 +42,11 @@ export class VpsPanel {
       resume: act(resumeCommand),
       destroy: act(destroyCommand),
       shell: async (id) => opts.openShell(id),
-      snapshot: async (id) => {
-        const name = this._last.find((v) => v.id === id)?.name ?? `vps${id}`;
-        const meta = await takeSnapshot(this._host, log, { id, name });
-        opts.onSnapshot?.(meta);
-      },
+      snapshot: async (id) => void (await actions.snapshot(host, id)),
       migrateTargets: () => opts.migrateTargets(),
       migrate: async (id, target) => {
         try {
-          await migrateVps(this._host, log, id, target);
+          await actions.migrate(host, id, target);
         } finally {
           await this.refresh();
         }
@@ -73,77 +56,30 @@ export class VpsPanel {
     this.element = el(
       'section',
       { class: 'vps-panel', 'data-testid': 'vps-panel', 'aria-labelledby': titleId },
-      el('header', { class: 'section-head' }, el('h2', { id: titleId }, 'VPS on ', el('span', { class: 'host-ref' }, _host.name)), this._status),
+      el('header', { class: 'section-head' }, el('h2', { id: titleId }, 'VPS on ', el('span', { class: 'host-ref' }, host.name)), this._status),
       this._list,
     );
-    document.addEventListener('visibilitychange', this._onVisibility);
-    _host.ready.then(
-      () => {
-        if (this._disposed) return;
-        this._started = true;
-        void this._poll();
-      },
-      () => setText(this._status, 'The guest did not start.'),
-    );
+    host.ready.catch(() => setText(this._status, 'The guest did not start.'));
+    this._unsubscribe = _poller.subscribe((report) => this._show(report), POLL_MS);
   }
 
-  /** Polls now (or right after the poll in flight); resolves once the cards show the result. */
+  /** Reads the VPS now (or right after the read in flight); resolves once the cards show the result. */
   refresh(): Promise<void> {
-    if (!this._started || this._disposed) return Promise.resolve();
-    if (!this._inFlight) return this._poll();
-    this._again = true;
-    return new Promise((resolve) => this._afterNext.push(resolve));
+    return this._poller.refresh();
   }
 
   dispose(): void {
-    this._disposed = true;
-    clearTimeout(this._timer);
-    document.removeEventListener('visibilitychange', this._onVisibility);
-    this._afterNext.splice(0).forEach((w) => w());
+    this._unsubscribe();
     this.element.remove();
   }
 
-  private async _poll(): Promise<void> {
-    clearTimeout(this._timer);
-    const waiters = this._afterNext.splice(0);
-    this._inFlight = this._pollOnce();
-    await this._inFlight;
-    this._inFlight = undefined;
-    waiters.forEach((w) => w());
-    if (this._disposed) return;
-    if (this._again) {
-      this._again = false;
-      await this._poll();
+  private _show(report: StatusReport): void {
+    if ('statuses' in report) {
+      this._render(report.statuses);
       return;
     }
-    this._schedule();
-  }
-
-  private async _pollOnce(): Promise<void> {
-    try {
-      const statuses = await readVpsStatus(this._host);
-      if (this._disposed) return;
-      this._last = statuses;
-      this._render(statuses);
-    } catch (e) {
-      if (this._disposed) return;
-      setText(this._status, `Could not read the VPS list: ${errorMessage(e)}`);
-      this._status.classList.add('error');
-    }
-  }
-
-  private _schedule(): void {
-    clearTimeout(this._timer);
-    if (this._disposed || document.hidden) return;
-    this._timer = window.setTimeout(() => {
-      if (!this._inFlight) void this._poll();
-    }, this._interval);
-  }
-
-  private _visibilityChanged(): void {
-    if (!this._started || this._disposed) return;
-    if (document.hidden) clearTimeout(this._timer);
-    else if (!this._inFlight) void this._poll();
+    setText(this._status, `Could not read the VPS list: ${report.error}`);
+    this._status.classList.add('error');
   }
 
   private _render(statuses: VpsStatus[]): void {

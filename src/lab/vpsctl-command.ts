@@ -1,4 +1,4 @@
-// The exact vpsctl command lines the panel runs (and shows in the command log). DOM-free.
+// The exact vpsctl command lines the lab runs (and shows in the command log). DOM-free.
 
 /** One word for `sh -c`: always single-quoted, a ' inside becomes '\'' (close, escaped quote, reopen). */
 export function shellQuote(value: string): string {

@@ -1,12 +1,10 @@
 // The Lab section: save the whole lab under a name, load a saved one, export and import it as a file.
-import type { PageLab } from '../lab/page-lab.ts';
+import type { LabActions } from '../lab/lab-actions.ts';
 import { savedLabNames } from '../lab/lab-store.ts';
 import { errorMessage } from '../shared/errors.ts';
-import type { CommandSink } from './run-logged.ts';
 import { el, setText, uid } from './dom.ts';
-import { formatBytes } from './format.ts';
 
-export class LabActions {
+export class LabSection {
   /** `data-testid="lab-actions"`. */
   readonly element: HTMLElement;
   private readonly _name = el('input', { type: 'text', 'data-testid': 'lab-name', value: 'my-lab', required: true, maxlength: 64, 'aria-label': 'Lab name', spellcheck: 'false' });
@@ -15,10 +13,7 @@ export class LabActions {
   private readonly _status = el('p', { class: 'lab-status', role: 'status', 'data-testid': 'lab-status' });
   private readonly _buttons: HTMLButtonElement[] = [];
 
-  constructor(
-    private readonly _lab: PageLab,
-    private readonly _log: CommandSink,
-  ) {
+  constructor(private readonly _actions: LabActions) {
     const titleId = uid('lab-title');
     const button = (testid: string, text: string, title: string, run: () => Promise<string>): HTMLButtonElement => {
       const b = el('button', { type: 'button', class: 'button small', 'data-testid': testid, title }, text);
@@ -45,10 +40,6 @@ export class LabActions {
     void this._refreshSaved();
   }
 
-  dispose(): void {
-    this.element.remove();
-  }
-
   private async _run(action: () => Promise<string>): Promise<void> {
     this._buttons.forEach((b) => (b.disabled = true));
     setText(this._status, '');
@@ -62,53 +53,36 @@ export class LabActions {
     }
   }
 
-  /** Logs a lab action as a comment line, so "Copy all" still gives a script. */
-  private _logged(what: string, detail: string): string {
-    this._log.append(`# lab: ${what}`, { code: 0, stdout: detail, stderr: '' });
-    return detail;
-  }
-
-  private async _failed(what: string, e: unknown): Promise<never> {
-    this._log.appendError(`# lab: ${what}`, e);
-    throw e;
-  }
-
   private async _save(): Promise<string> {
     const name = this._name.value.trim();
     if (!name) throw new Error('Give the lab a name to save it under');
-    const t0 = performance.now();
-    const size = await this._lab.save(name).catch((e: unknown) => this._failed(`save "${name}"`, e));
+    const done = await this._actions.save(name);
     await this._refreshSaved(name);
-    return this._logged(`save "${name}"`, `saved ${this._lab.hosts.length} hosts, ${formatBytes(size)}, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return done;
   }
 
   private async _load(): Promise<string> {
     const name = this._saved.value;
     if (!name) throw new Error('No saved lab to load');
-    const t0 = performance.now();
-    await this._lab.load(name).catch((e: unknown) => this._failed(`load "${name}"`, e));
-    return this._logged(`load "${name}"`, `resumed ${this._lab.hosts.length} hosts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return this._actions.load(name);
   }
 
-  private async _export(): Promise<string> {
-    const name = this._name.value.trim() || 'lab';
-    const bytes = await this._lab.exportFile().catch((e: unknown) => this._failed(`export "${name}"`, e));
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-    const a = el('a', { href: url, download: `${name}.vpslab` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    return this._logged(`export "${name}.vpslab"`, `downloaded ${formatBytes(bytes.length)}`);
+  private _export(): Promise<string> {
+    return this._actions.exportFile(this._name.value.trim() || 'lab', (bytes, fileName) => {
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const a = el('a', { href: url, download: fileName });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
   }
 
   private async _import(): Promise<string> {
     const file = this._file.files?.[0];
     this._file.value = '';
     if (!file) return '';
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    await this._lab.importFile(bytes).catch((e: unknown) => this._failed(`import "${file.name}"`, e));
-    return this._logged(`import "${file.name}"`, `resumed ${this._lab.hosts.length} hosts from ${formatBytes(bytes.length)}`);
+    return this._actions.importFile(file.name, new Uint8Array(await file.arrayBuffer()));
   }
 
   private async _refreshSaved(select?: string): Promise<void> {

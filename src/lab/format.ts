@@ -1,4 +1,4 @@
-// Numbers as the panel prints them. Sizes are binary (the kernel's "kB" is KiB). DOM-free.
+// Numbers and tool output as the page shows them (panel, command log). Sizes are binary (the kernel's "kB" is KiB). DOM-free.
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 

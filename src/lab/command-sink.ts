@@ -1,5 +1,6 @@
-// Run one command line through the agent and put it in the command log, whatever happens.
-import type { LabHost, ShellResult } from '../lab/host-types.ts';
+// Where the lab's commands are logged (the page's command log), and running one command line
+// through the agent so that it is logged whatever happens.
+import type { LabHost, ShellResult } from './host-types.ts';
 import { firstLine } from './format.ts';
 
 export interface CommandSink {
