@@ -1,9 +1,9 @@
 // A guest restored from the post-boot state, for one test: run shell commands as root in the host context.
 import { readFile } from 'node:fs/promises';
 import { expect, inject } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { loadImageFromDisk, restoreNodeMachine } from '../../src/runner/node-host.ts';
-import { NodeLab } from '../../src/runner/node-lab.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import { loadImageFromDisk, restoreNodeMachine } from '../../src/node/node-host.ts';
+import { NodeLab } from '../../src/node/node-lab.ts';
 
 export interface ShellResult {
   code: number;

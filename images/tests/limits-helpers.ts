@@ -1,7 +1,7 @@
 // Shared by the limits, isolation and escape tests: /proc/vservers through the page's own parser,
 // waiting on guest state, and the bystander checks every hostile workload ends with.
 import { expect } from 'vitest';
-import { parseVserver, type Vserver } from '../../src/shared/vservers.ts';
+import { parseVserver, type Vserver } from '../../src/core/vservers.ts';
 import type { Guest } from './guest.ts';
 
 /** /proc/vservers/<id> as the host reads it, parsed by the same code the page uses. */
