@@ -5,6 +5,7 @@
 #include "config.h"
 #include "caps.h"
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -840,68 +841,6 @@ static int format_config(const struct vps_config *cfg, char **text, size_t *len)
 	put_key(f, "NESTED_USERNS", cfg->nested_userns ? "yes" : "no");
 	if (fflush(f) || ferror(f))
 		return -1;
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* tmp in the same directory, fsync, rename over path, fsync the directory. */
-static int write_atomic(const char *path, const char *text, size_t len, mode_t mode, struct vps_err *err)
-{
-	const char *slash = strrchr(path, '/');
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	cleanup_close int fd = -1;
-	cleanup_close int dfd = -1;
-	int n, e;
-
-	if (slash)
-		n = snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		n = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return vps_error(err, ENAMETOOLONG, "write %s", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return vps_error(err, errno, "create a temporary file for %s", path);
-	if (fchmod(fd, mode) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
-		e = errno;
-		unlink(tmp);
-		return vps_error(err, e, "write %s", tmp);
-	}
-	e = close(fd) < 0 ? errno : 0;
-	fd = -1;
-	if (e) {
-		unlink(tmp);
-		return vps_error(err, e, "write %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		return vps_error(err, e, "rename %s to %s", tmp, path);
-	}
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == path)
-		strcpy(dir, "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || (fsync(dfd) < 0 && errno != EINVAL))
-		return vps_error(err, errno, "sync directory %s after writing %s", dir, path);
 	return 0;
 }
 

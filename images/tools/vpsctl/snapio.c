@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 #include "disk.h"
 #include "restore_policy.h"
 #include "util.h"
@@ -111,7 +112,7 @@ static int restore_config(struct restore_ctx *c, const struct snap_info *info, s
 
 	if (src < VPS_ID_MIN || src > VPS_ID_MAX)
 		return vps_error(err, 0, "the snapshot names an impossible source VPS id %u", src);
-	if (fd < 0 || write(fd, info->config, len) != (ssize_t)len)
+	if (fd < 0 || write_full(fd, info->config, len) < 0)
 		return vps_error(err, errno, "read the snapshot's config");
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	vps_config_init(&c->cfg, src);

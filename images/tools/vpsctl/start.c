@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "idmap.h"
@@ -298,7 +299,7 @@ static int start_vps(const struct vps_config *cfg, pid_t *init_pid, struct vps_e
 		char pid[32];
 		cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		snprintf(pid, sizeof(pid), "%d\n", (int)st.child);
-		if (fd < 0 || write(fd, pid, strlen(pid)) < 0) {
+		if (fd < 0 || write_full(fd, pid, strlen(pid)) < 0) {
 			vps_error(err, errno, "write `%s`", path);
 			goto fail;
 		}
