@@ -71,7 +71,7 @@ int cmd_create(int argc, char **argv)
 		return fail(&err);
 	vps_config_path(id, path, sizeof(path));
 	if (access(path, F_OK) == 0) {
-		vps_error(&err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
+		vps_error(&err, 0, "VPS %u already has a config `%s` (destroy it first)", id, path);
 		return fail(&err);
 	}
 	if (mkdir_p(VPS_CONF_DIR, 0755, &err) < 0)

@@ -31,13 +31,13 @@ static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, i
 	/* Root of the VPS's user namespace; then its own session, a pty of the VPS for the caller's
 	 * terminals, no other host descriptor. */
 	if (vps_enter_user(init_fd, id, &err) < 0 || vps_session_child(session, &err) < 0) {
-		fprintf(stderr, "vpsctl: %s\n", err.msg);
+		vps_error_print("vpsctl", &err);
 		_exit(126);
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(caps, &err) < 0) {
-		fprintf(stderr, "vpsctl: %s\n", err.msg);
+		vps_error_print("vpsctl", &err);
 		_exit(126);
 	}
 	if (chdir("/") < 0)

@@ -142,7 +142,7 @@ keep:
 	close(c.fd);
 	thawed_ms = now_ms();
 	if (froze && vps_freeze(id, 0, &ignored) < 0)
-		fprintf(stderr, "vpsctl: warning: %s\n", ignored.msg);
+		vps_error_print("vpsctl: warning", &ignored);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	vps_error_wrap(&err, "migrate VPS %u to %s: VPS %u stays here, %s after %lld ms", id, ip, id,
 		       state == VPS_STOPPED ? "unchanged" : state == VPS_RUNNING ? "running again" : "still suspended",

@@ -48,7 +48,7 @@ static const struct command *find(const char *name)
 
 int fail(const struct vps_err *err)
 {
-	fprintf(stderr, "vpsctl: %s\n", err->msg);
+	vps_error_print("vpsctl", err);
 	return 1;
 }
 

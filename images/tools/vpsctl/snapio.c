@@ -191,7 +191,7 @@ int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, const struc
 	if (rt.state != VPS_STOPPED)
 		return vps_error(err, 0, "VPS %u is %s (stop and destroy it first)", id, vps_state_name(rt.state));
 	if (access(path, F_OK) == 0)
-		return vps_error(err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
+		return vps_error(err, 0, "VPS %u already has a config `%s` (destroy it first)", id, path);
 	if (snap_read_flags(fd, flags, id, restore_target, c, info, err) < 0)
 		goto failed;
 	if (check && check->fn(check->ctx, err) < 0)

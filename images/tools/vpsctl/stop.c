@@ -57,7 +57,7 @@ int vps_stop_how(unsigned int id, int graceful, struct vps_err *err)
 		char *env[] = { e1, NULL };
 		snprintf(e1, sizeof(e1), "VPS_ID=%u", id);
 		if (run_shell("NETWORK_REVOKE", cfg.network_revoke, env, err) < 0)
-			fprintf(stderr, "vpsctl: warning: %s\n", err->msg);
+			vps_error_print("vpsctl: warning", err);
 	}
 	/* A frozen group cannot act on TERM; thaw it so INIT can shut down. */
 	if (graceful && rt.state == VPS_SUSPENDED) {
