@@ -45,8 +45,9 @@ static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, i
 	setenv("HOME", "/root", 1);
 	setenv("TERM", term_copy, 1);
 	execvp(cmd[0], cmd);
-	fprintf(stderr, "vpsctl: exec `%s` in VPS %u: %s\n", cmd[0], id, strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	vps_error(&err, errno, "exec `%s` in VPS %u", cmd[0], id);
+	vps_error_print("vpsctl", &err);
+	_exit(err.errnum == ENOENT ? 127 : 126);
 }
 
 int vps_exec(const char *what, unsigned int id, char **cmd, enum vps_exec_mode mode, int *result,
