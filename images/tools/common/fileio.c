@@ -44,25 +44,25 @@ int write_atomic(const char *path, const void *data, size_t len, mode_t mode, st
 	else
 		n = snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return vps_error(err, ENAMETOOLONG, "write %s", path);
+		return vps_error(err, ENAMETOOLONG, "write `%s`", path);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return vps_error(err, errno, "create a temporary file for %s", path);
+		return vps_error(err, errno, "create a temporary file for `%s`", path);
 	if (fchmod(fd, mode) < 0 || write_full(fd, data, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		unlink(tmp);
-		return vps_error(err, e, "write %s", tmp);
+		return vps_error(err, e, "write `%s`", tmp);
 	}
 	e = close(fd) < 0 ? errno : 0;
 	fd = -1;
 	if (e) {
 		unlink(tmp);
-		return vps_error(err, e, "write %s", tmp);
+		return vps_error(err, e, "write `%s`", tmp);
 	}
 	if (rename(tmp, path) < 0) {
 		e = errno;
 		unlink(tmp);
-		return vps_error(err, e, "rename %s to %s", tmp, path);
+		return vps_error(err, e, "rename `%s` to `%s`", tmp, path);
 	}
 	if (!slash)
 		strcpy(dir, ".");
@@ -72,6 +72,6 @@ int write_atomic(const char *path, const void *data, size_t len, mode_t mode, st
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || (fsync(dfd) < 0 && errno != EINVAL))
-		return vps_error(err, errno, "sync directory %s after writing %s", dir, path);
+		return vps_error(err, errno, "sync directory `%s` after writing `%s`", dir, path);
 	return 0;
 }

@@ -219,14 +219,14 @@ int vps_config_parse(const char *path, struct vps_config *cfg, struct vps_err *e
 	int r;
 
 	if (strlen(path) >= sizeof(cfg->path))
-		return vps_error(err, ENAMETOOLONG, "open %s", path);
+		return vps_error(err, ENAMETOOLONG, "open `%s`", path);
 	f = fopen(path, "re");
 	if (!f)
-		return vps_error(err, errno, "open %s", path);
+		return vps_error(err, errno, "open `%s`", path);
 	tmp = malloc(sizeof(*tmp));
 	line = malloc(LINE_MAX_BYTES + 1);
 	if (!tmp || !line)
-		return vps_error(err, ENOMEM, "read %s", path);
+		return vps_error(err, ENOMEM, "read `%s`", path);
 	*tmp = *cfg;
 	strcpy(tmp->path, path);
 	for (;;) {
@@ -236,7 +236,7 @@ int vps_config_parse(const char *path, struct vps_config *cfg, struct vps_err *e
 			break;
 		lineno++;
 		if (r == LINE_ERROR)
-			return vps_error(err, errno ? errno : EIO, "read %s", path);
+			return vps_error(err, errno ? errno : EIO, "read `%s`", path);
 		if (r == LINE_LONG)
 			return vps_error(err, 0, "%s:%u: line is longer than %d bytes", path, lineno, LINE_MAX_BYTES);
 		if (r == LINE_NUL)
@@ -401,8 +401,8 @@ int vps_config_write(const char *path, const struct vps_config *cfg, struct vps_
 	size_t len = 0;
 
 	if (check_config(cfg, err) < 0)
-		return vps_error_wrap(err, "write %s", path);
+		return vps_error_wrap(err, "write `%s`", path);
 	if (format_config(cfg, &text, &len) < 0)
-		return vps_error(err, errno ? errno : ENOMEM, "format %s", path);
+		return vps_error(err, errno ? errno : ENOMEM, "format `%s`", path);
 	return write_atomic(path, text, len, 0644, err);
 }
