@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,10 +120,68 @@ int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 	return fd;
 }
 
-/* Wait until the group has no processes; returns 0 if empty, -1 with err on timeout. */
+/* "46 (dd) D in blk_io_schedule": a process left in the group, as /proc shows it. */
+static void describe_task(long pid, char *out, size_t len)
+{
+	char path[64], stat[512], wchan[64] = "";
+	struct vps_err ignored;
+	char *open, *close;
+	char state = '?';
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (read_file(path, stat, sizeof(stat), &ignored) < 0 || !(open = strchr(stat, '(')) ||
+	    !(close = strrchr(stat, ')'))) {
+		snprintf(out, len, "%ld", pid);
+		return;
+	}
+	*close = '\0';
+	if (close[1] == ' ')
+		state = close[2];
+	snprintf(path, sizeof(path), "/proc/%ld/wchan", pid);
+	if (read_file(path, wchan, sizeof(wchan), &ignored) < 0 || !strcmp(wchan, "0"))
+		wchan[0] = '\0';
+	snprintf(out, len, "%ld (%.16s) %c%s%s", pid, open + 1, state, wchan[0] ? " in " : "", wchan);
+}
+
+/* The processes still in the group, for the error: "46 (dd) D in blk_io_schedule, ...". */
+static void describe_remaining(unsigned int id, char *out, size_t len)
+{
+	char path[256], buf[4096];
+	struct vps_err ignored;
+	size_t used = 0;
+	int shown = 0, more = 0;
+
+	out[0] = '\0';
+	vps_cgroup_leaf_path(id, path, sizeof(path));
+	strncat(path, "/cgroup.procs", sizeof(path) - strlen(path) - 1);
+	if (read_file(path, buf, sizeof(buf), &ignored) < 0)
+		return;
+	for (char *p = buf; *p;) {
+		char *end, one[128];
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		p = end;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		describe_task(pid, one, sizeof(one));
+		used += (size_t)snprintf(out + used, len - used, "%s%s", shown ? ", " : "", one);
+		if (used >= len)
+			return;
+		shown++;
+	}
+	if (more)
+		snprintf(out + used, len - used, " and %d more", more);
+}
+
+/* Wait until the group has no processes; returns 0 if empty, -1 with err naming what is left
+ * (a process in uninterruptible sleep ignores SIGKILL until its wait ends). */
 static int wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
 {
-	char path[256], buf[256];
+	char path[256], buf[256], left[640];
 	long long deadline = now_ms() + timeout_ms;
 	struct vps_err ignored;
 
@@ -131,9 +190,12 @@ static int wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
 		if (read_file(path, buf, sizeof(buf), &ignored) < 0 || strstr(buf, "populated 0"))
 			return 0;
 		if (now_ms() >= deadline)
-			return vps_error(err, ETIMEDOUT, "wait for the processes of VPS %u to exit", id);
+			break;
 		sleep_ms(20);
 	}
+	describe_remaining(id, left, sizeof(left));
+	return vps_error(err, 0, "processes still there %d s after SIGKILL: %s", timeout_ms / 1000,
+			 left[0] ? left : "(their list is unreadable)");
 }
 
 int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err)

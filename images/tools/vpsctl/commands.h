@@ -8,6 +8,7 @@ extern int opt_json;	/* --json given: list/show print JSON */
 
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
+int cmd_abort(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_argshow(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct command {
 } commands[] = {
 	{ "start", cmd_start, "start <id> [config]", "start a VPS from /etc/vps/vps_<id>.conf (or the given file)" },
 	{ "stop", cmd_stop, "stop <id> | --all", "stop a VPS and remove every trace of its run" },
+	{ "abort", cmd_abort, "abort <id>", "kill every process of a VPS at once (no grace time), then clean up as stop" },
 	{ "list", cmd_list, "[--json] list", "list every VPS with its state" },
 	{ "show", cmd_show, "[--json] show <id>", "show one VPS in detail" },
 	{ "argshow", cmd_argshow, "argshow <id>", "show addresses, capabilities and limits with how each is enforced" },

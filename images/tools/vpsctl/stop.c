@@ -68,7 +68,7 @@ int vps_stop_how(unsigned int id, int graceful, struct vps_err *err)
 	if (graceful)
 		terminate_services(id, rt.init_pid);
 	if (vps_teardown(&cfg, err) < 0)
-		return vps_error_wrap(err, "stop VPS %u", id);
+		return vps_error_wrap(err, "%s VPS %u", graceful ? "stop" : "abort", id);
 	return 0;
 }
 
