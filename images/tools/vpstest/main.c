@@ -35,6 +35,7 @@ static const struct {
 	{ "catchenter", vpstest_catchenter },
 	{ "migsend", vpstest_migsend },
 	{ "xattr", vpstest_xattr },
+	{ "ckpt", vpstest_ckpt },
 };
 
 int vpstest_main(int argc, char **argv)

@@ -35,6 +35,7 @@ int vpstest_ptyrun(int argc, char **argv);
 int vpstest_catchenter(int argc, char **argv);
 int vpstest_migsend(int argc, char **argv);
 int vpstest_xattr(int argc, char **argv);
+int vpstest_ckpt(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
