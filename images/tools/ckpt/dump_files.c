@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,18 @@ static int pipe_bytes(struct dumper *d, struct dfile *f, uint8_t *buf, uint32_t 
 	return 0;
 }
 
+/* Is the other end of the pipe whose one end f is closed everywhere? A read end sees POLLHUP once
+ * every writer is gone, a write end POLLERR once every reader is. */
+static int other_end_closed(struct dumper *d, struct dfile *f)
+{
+	cleanup_close int c = borrow_fd(&d->t[f->task], f->fd);
+	struct pollfd p = { .fd = c, .events = f->m.pipe_end ? POLLOUT : POLLIN };
+
+	if (c < 0 || poll(&p, 1, 0) < 0)
+		return 0;
+	return !!(p.revents & (f->m.pipe_end ? POLLERR : POLLHUP));
+}
+
 int dump_write_files(struct dumper *d)
 {
 	cleanup_free uint8_t *buf = NULL;
@@ -250,8 +263,8 @@ int dump_write_files(struct dumper *d)
 		for (uint32_t j = 0; j < d->nf; j++)
 			if (d->f[j].m.kind == CKPT_FILE_PIPE && d->f[j].m.pipe_id == f->m.pipe_id)
 				ends |= 1 << d->f[j].m.pipe_end;
-		if (ends != 3)
-			return dump_refuse(d, &d->t[f->task], "pipe:[%llu]: its other end is outside the dumped processes",
+		if (ends != 3 && !other_end_closed(d, f))
+			return dump_refuse(d, &d->t[f->task], "pipe:[%llu]: its other end is open outside the dumped processes",
 					   (unsigned long long)f->ino);
 	}
 	for (uint32_t i = 0; i < d->nf; i++) {

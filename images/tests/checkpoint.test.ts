@@ -1,0 +1,116 @@
+// Checkpoint/restore of running process trees (images/tools/ckpt, driven by `vpstest ckpt`): a
+// workload in a pid namespace of its own is dumped and killed, then restored in a fresh pid
+// namespace, and goes on from where it was with the same pids; an unsupported resource is refused
+// with one line and the workload keeps running untouched; a damaged image is refused with one line.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oneLine, startGuest, type Guest } from './guest.ts';
+import { until } from './limits-helpers.ts';
+
+/** Single-quoted for sh. */
+const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** Starts `script` as the init (pid 1, a session leader) of a new pid namespace, in the background
+ * with no terminal; returns the init's host pid. */
+async function startTree(g: Guest, script: string): Promise<number> {
+  const out = await g.ok(
+    `cd /tmp && unshare -p -f --mount-proc setsid sh -c ${q(script)} </dev/null >/dev/null 2>&1 & ` +
+      'p=$!; while [ -z "$(cat /proc/$p/task/$p/children 2>/dev/null)" ]; do sleep 0.1; done; ' +
+      'cat /proc/$p/task/$p/children',
+  );
+  return Number(out.trim());
+}
+
+/** Every task of the tree under host pid `init`: "nspid ns-ppid comm" lines, sorted (the view from
+ * inside the namespace, which a restore keeps). */
+const TREE =
+  'walk() { for c in $(cat /proc/$1/task/$1/children); do walk $c; done; ' +
+  'echo "$(grep ^NSpid /proc/$1/status | awk "{print \\$NF}") $(cat /proc/$1/comm)"; }; walk "$0" | sort -n';
+
+async function tree(g: Guest, init: number): Promise<string> {
+  return g.ok(`sh -c ${q(TREE)} ${init}`);
+}
+
+const alive = (g: Guest, pid: number) => g.sh(`kill -0 ${pid}`).then((r) => r.code === 0);
+
+describe('checkpoint and restore of a process tree', () => {
+  let g: Guest;
+  beforeEach(async () => {
+    g = await startGuest();
+  });
+  afterEach(() => g.close());
+
+  it('a shell counter loop goes on from its value (not from 1) after dump, kill and restore, as pid 1 again', async () => {
+    const init = await startTree(g, 'i=0; while :; do i=$((i+1)); echo $i >> /tmp/count; sleep 1; done');
+    await until(g, 'wc -l < /tmp/count', (o) => Number(o) >= 3);
+    const dumped = await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
+    expect(dumped).toMatch(/^dumped \d+ bytes in \d+ ms\n$/);
+    expect(await alive(g, init)).toBe(false);
+    const last = Number((await g.ok('tail -n 1 /tmp/count')).trim());
+    expect(await g.ok('vpstest ckpt show /tmp/img')).toMatch(/^tasks 2 vmas \d+ files \d+ fds \d+ page_bytes \d+ pipe_bytes 0\n$/);
+
+    const restored = await g.ok('vpstest ckpt restore /tmp/img');
+    const pid = Number(/^restored init (\d+) in \d+ ms\n$/.exec(restored)![1]);
+    expect(await g.ok(`grep -E '^(NSpid|PPid)' /proc/${pid}/status`)).toMatch(/^PPid:\s+\d+\nNSpid:\s+\d+\s+1\n$/);
+    await until(g, 'tail -n 1 /tmp/count', (o) => Number(o) >= last + 3);
+    // every value once, in order: the loop went on from its saved value
+    const values = (await g.ok('cat /tmp/count')).trim().split('\n').map(Number);
+    expect(values).toEqual(values.map((_v, i) => i + 1));
+    expect(values.length).toBeGreaterThanOrEqual(last + 3);
+    await g.ok(`kill -9 ${pid}`);
+  });
+
+  it('a pipeline keeps the bytes queued in its pipe, its pids, and a blocked open of a fifo', async () => {
+    await g.ok('mkfifo /tmp/gofifo');
+    // the writer has sent 2000 lines and sleeps holding the write end; the reader took one line
+    // and waits in open() of a fifo, then copies the rest of the pipe
+    const init = await startTree(
+      g,
+      '{ seq 1 2000; exec sleep 1000; } | { read first; echo $first > /tmp/first; read go < /tmp/gofifo; cat > /tmp/out; }',
+    );
+    await until(g, 'cat /tmp/first 2>/dev/null', (o) => o === '1\n');
+    const before = await tree(g, init);
+    expect(before.split('\n').filter(Boolean)).toHaveLength(3);
+    await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
+    expect(await g.ok('vpstest ckpt show /tmp/img')).toMatch(/ pipe_bytes 8891\n$/);
+
+    const pid = Number(/^restored init (\d+)/.exec(await g.ok('vpstest ckpt restore /tmp/img'))![1]);
+    expect(await tree(g, pid)).toBe(before);
+    await g.ok('echo go > /tmp/gofifo');
+    await until(g, 'wc -l < /tmp/out', (o) => Number(o) === 1999);
+    expect(await g.ok('seq 2 2000 | cmp - /tmp/out && echo same')).toBe('same\n');
+    await g.ok(`kill -9 ${pid}`);
+  });
+
+  it('refuses a process holding a TCP socket with one line, and leaves the tree running as it was', async () => {
+    const init = await startTree(g, 'nc -l -p 4711 > /tmp/nc.out; echo done > /tmp/nc.done');
+    await until(g, 'netstat -ltn', (o) => o.includes(':4711 '));
+    const before = await tree(g, init);
+    const r = await g.sh(`vpstest ckpt dump ${init} /tmp/img`);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(/^vpstest: process 2 \(nc\): socket:\[\d+\] \(TCPv?6?\) is not supported$/);
+    expect(await g.sh('ls /tmp/img')).toMatchObject({ code: 1 });
+    // untouched: no tracer, not stopped, the same tasks, and nc still takes a connection
+    expect(await tree(g, init)).toBe(before);
+    expect(await g.ok(`for p in ${init} $(cat /proc/${init}/task/${init}/children); do grep -E '^(State|TracerPid)' /proc/$p/status; done`)).toMatch(
+      /^(State:\s+S \(sleeping\)\nTracerPid:\s+0\n){2}$/,
+    );
+    await g.ok('echo hello | nc 127.0.0.1 4711');
+    await until(g, 'cat /tmp/nc.done /tmp/nc.out 2>/dev/null', (o) => o === 'done\nhello\n');
+  });
+
+  it('refuses a damaged or truncated image with one line and restores nothing', async () => {
+    const init = await startTree(g, 'while :; do sleep 1; done');
+    await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
+    const size = Number(await g.ok('stat -c %s /tmp/img'));
+    await g.ok(`cp /tmp/img /tmp/flip && printf '\\377' | dd of=/tmp/flip bs=1 seek=${Math.floor(size / 2)} conv=notrunc 2>/dev/null`);
+    await g.ok(`head -c ${size - 10} /tmp/img > /tmp/short`);
+    const procs = await g.ok('ls /proc | grep -c "^[0-9]"');
+    const flip = await g.sh('vpstest ckpt restore /tmp/flip');
+    expect(flip.code).toBe(1);
+    expect(oneLine(flip.stderr)).toMatch(/^vpstest: corrupt process image record at byte \d+ \((header )?checksum mismatch\)$/);
+    const short = await g.sh('vpstest ckpt restore /tmp/short');
+    expect(short.code).toBe(1);
+    expect(oneLine(short.stderr)).toBe(`vpstest: process image truncated at byte ${size - 10}`);
+    expect(await g.ok('ls /proc | grep -c "^[0-9]"')).toBe(procs);
+  });
+});
