@@ -40,7 +40,7 @@ describe('checkpoint and restore of a process tree', () => {
   afterEach(() => g.close());
 
   it('a shell counter loop goes on from its value (not from 1) after dump, kill and restore, as pid 1 again', async () => {
-    const init = await startTree(g, 'i=0; while :; do i=$((i+1)); echo $i >> /tmp/count; sleep 1; done');
+    const init = await startTree(g, 'ulimit -n 77; i=0; while :; do i=$((i+1)); echo $i >> /tmp/count; sleep 1; done');
     await until(g, 'wc -l < /tmp/count', (o) => Number(o) >= 3);
     const dumped = await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
     expect(dumped).toMatch(/^dumped \d+ bytes in \d+ ms\n$/);
@@ -51,6 +51,10 @@ describe('checkpoint and restore of a process tree', () => {
     const restored = await g.ok('vpstest ckpt restore /tmp/img');
     const pid = Number(/^restored init (\d+) in \d+ ms\n$/.exec(restored)![1]);
     expect(await g.ok(`grep -E '^(NSpid|PPid)' /proc/${pid}/status`)).toMatch(/^PPid:\s+\d+\nNSpid:\s+\d+\s+1\n$/);
+    // its rlimits, cwd and name came back too
+    expect(await g.ok(`grep 'open files' /proc/${pid}/limits; readlink /proc/${pid}/cwd; cat /proc/${pid}/comm`)).toMatch(
+      /^Max open files\s+77\s+77\s+files\s*\n\/tmp\nsh\n$/,
+    );
     await until(g, 'tail -n 1 /tmp/count', (o) => Number(o) >= last + 3);
     // every value once, in order: the loop went on from its saved value
     const values = (await g.ok('cat /tmp/count')).trim().split('\n').map(Number);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/rseq.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -225,6 +226,17 @@ static void unregister_own_rseq(void)
 		syscall(SYS_rseq, tp + __rseq_offset, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
+/* Last, once the premapped copies exist: an address-space limit counts them too. */
+static void restore_rlimits(struct restorer *r, const struct ckpt_task *t)
+{
+	for (int i = 0; i < CKPT_NRLIMIT; i++) {
+		struct rlimit64 rl = { t->m.rlim[i][0], t->m.rlim[i][1] };
+
+		if (prlimit64(0, (enum __rlimit_resource)i, &rl, NULL) < 0)
+			restore_fail(r, t, "rlimit %d: %s", i, strerror(errno));
+	}
+}
+
 void restore_memory_and_go(struct restorer *r, int index, int exe_fd)
 {
 	const struct ckpt_task *t = &r->img->tasks[index];
@@ -386,6 +398,7 @@ void restore_memory_and_go(struct restorer *r, int index, int exe_fd)
 		if (from < CKPT_TASK_SIZE)
 			a->unmap[a->nunmap][0] = from, a->unmap[a->nunmap][1] = CKPT_TASK_SIZE - from, a->nunmap++;
 	}
+	restore_rlimits(r, t);
 	unregister_own_rseq();
 	asm volatile("movl %0, %%esp\n\t"
 		     "pushl %1\n\t"
