@@ -2,7 +2,8 @@
 import { chromium, type Browser } from '@playwright/test';
 import { build, preview } from 'vite';
 import { cachedBootStates } from '../e2e/lab-page.ts';
-import { labAddress } from '../src/lab/lab-network.ts';
+import type {} from '../src/page/lab/automation-api.ts'; // declares window.vpsLab
+import { labAddress } from '../src/core/lab/lab-network.ts';
 import { listeningCommand, parseReceiver, receiverCommand, senderCommand, timedTransfers } from './lab-tcp.ts';
 import { summarize, type Figure } from './stats.ts';
 

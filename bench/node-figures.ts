@@ -1,10 +1,10 @@
 // Figures measured in the headless Node runner: boot, VPS start/stop, suspend/resume, snapshot,
 // overhead, density, agent, TCP between two lab hosts.
-import type { GuestMachine } from '../src/emulator/guest-machine.ts';
-import type { GuestImage } from '../src/emulator/image.ts';
-import { labAddress } from '../src/lab/lab-network.ts';
-import { bootNodeMachine, loadImageFromDisk, restoreNodeMachine } from '../src/runner/node-host.ts';
-import { NodeLab } from '../src/runner/node-lab.ts';
+import type { GuestMachine } from '../src/core/machine/guest-machine.ts';
+import type { GuestImage } from '../src/core/machine/image.ts';
+import { labAddress } from '../src/core/lab/lab-network.ts';
+import { bootNodeMachine, loadImageFromDisk, restoreNodeMachine } from '../src/node/node-host.ts';
+import { NodeLab } from '../src/node/node-lab.ts';
 import { listeningCommand, parseReceiver, receiverCommand, senderCommand, timedTransfers } from './lab-tcp.ts';
 import { repeat, summarize, type Figure } from './stats.ts';
 

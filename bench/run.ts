@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { errorMessage } from '../src/shared/errors.ts';
+import { errorMessage } from '../src/core/errors.ts';
 import { chromiumFigures } from './chromium-figures.ts';
 import { nodeFigures } from './node-figures.ts';
 import type { Figure } from './stats.ts';

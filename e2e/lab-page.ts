@@ -1,5 +1,6 @@
 // Helpers for scenarios: open the lab, read the terminal, wait on state (never on time).
 import { expect, type Page } from '@playwright/test';
+import type {} from '../src/page/lab/automation-api.ts'; // declares window.vpsLab
 
 export async function openLab(page: Page): Promise<void> {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));

@@ -1,6 +1,6 @@
 // vpsd on the real guest: answers, survives any input, keeps replies whole under concurrency.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAgentLine, type AgentMessage } from '../../src/shared/agent-wire.ts';
+import { parseAgentLine, type AgentMessage } from '../../src/core/agent/agent-wire.ts';
 import { startGuest, type Guest } from './guest.ts';
 
 describe('vpsd agent', () => {

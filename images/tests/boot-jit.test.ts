@@ -1,8 +1,8 @@
 // A cold boot runs interpreted (v86's JIT would spend the boot compiling code that runs once);
 // the JIT is on from the moment the agent answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { bootNodeMachine } from '../../src/runner/node-host.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import { bootNodeMachine } from '../../src/node/node-host.ts';
 
 describe('cold boot and the JIT', () => {
   let m: GuestMachine;

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bootNodeMachine } from '../../src/runner/node-host.ts';
+import { bootNodeMachine } from '../../src/node/node-host.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

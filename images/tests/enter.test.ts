@@ -4,8 +4,7 @@
 // Host terminals come from `vpstest ptyrun`, which runs a command on a fresh pty like a user at a
 // terminal (the page's console is such a terminal: ttyS0, a root shell).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-import { until } from './limits-helpers.ts';
+import { startGuest, until, type Guest } from './guest.ts';
 
 /** Single-quoted for sh. */
 const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;

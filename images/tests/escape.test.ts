@@ -1,8 +1,7 @@
 // Escape probes from inside VPS 3: each must fail with an error and change nothing outside.
 // Also `vpsctl priv`: capabilities leave running processes; they cannot come back until a restart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-import { until } from './limits-helpers.ts';
+import { startGuest, until, type Guest } from './guest.ts';
 
 describe('escape probes from VPS 3', () => {
   let g: Guest;

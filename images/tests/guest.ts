@@ -1,9 +1,9 @@
 // A guest restored from the post-boot state, for one test: run shell commands as root in the host context.
 import { readFile } from 'node:fs/promises';
 import { expect, inject } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { loadImageFromDisk, restoreNodeMachine } from '../../src/runner/node-host.ts';
-import { NodeLab } from '../../src/runner/node-lab.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import { loadImageFromDisk, restoreNodeMachine } from '../../src/node/node-host.ts';
+import { NodeLab } from '../../src/node/node-lab.ts';
 
 export interface ShellResult {
   code: number;
@@ -70,12 +70,15 @@ export async function machineOk(m: GuestMachine, cmd: string): Promise<string> {
   return r.stdout;
 }
 
-/** Polls a guest command until its output passes `accept` or `ms` pass (no fixed sleeps); returns the last output. */
-export async function until(m: GuestMachine, cmd: string, accept: (out: string) => boolean, ms = 10_000): Promise<string> {
+/** Polls a host command of a guest (or of one host of a lab) until its output passes `accept`
+ * (no fixed sleeps); returns that output, or fails with the last one once `ms` have passed. */
+export async function until(on: Guest | GuestMachine, cmd: string, accept: (out: string) => boolean, ms = 30_000): Promise<string> {
+  const m = 'agent' in on ? on : on.machine;
   const end = Date.now() + ms;
   for (;;) {
     const out = (await m.agent.execShell(cmd)).stdout;
-    if (accept(out) || Date.now() > end) return out;
+    if (accept(out)) return out;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for \`${cmd}\`; last output:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,8 +2,8 @@
 // bystanders. Each test checks the effect, that /proc/vservers tells the truth about it, that the
 // bystanders still work, and that VPS 3 stops cleanly.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-import { background, bystandersFine, stopsCleanly, until, vserver, workloadResult } from './limits-helpers.ts';
+import { startGuest, until, type Guest } from './guest.ts';
+import { background, bystandersFine, stopsCleanly, vserver, workloadResult } from './limits-helpers.ts';
 
 describe('fault isolation (VPS 3 attacks, VPS 4 and the host stand by)', () => {
   let g: Guest;

@@ -1,9 +1,9 @@
 // Two hosts on the lab's Ethernet switch: VPS on different hosts reach each other by IP through the
 // hosts' proxy ARP, traffic shows in /proc/vservers/trafstat, and the lab survives save and resume.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import type { NodeLab } from '../../src/runner/node-lab.ts';
-import { parseTrafstat, type TrafficStat } from '../../src/shared/vservers.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import type { NodeLab } from '../../src/node/node-lab.ts';
+import { parseTrafstat, type TrafficStat } from '../../src/core/vservers.ts';
 import { machineOk as ok, startLab, until } from './guest.ts';
 
 /** trafstat's rows by context id, through the page's parser (reading resets them). */

@@ -1,24 +1,12 @@
 // Shared by the limits, isolation and escape tests: /proc/vservers through the page's own parser,
-// waiting on guest state, and the bystander checks every hostile workload ends with.
+// a workload's one-line result, and the bystander checks every hostile workload ends with.
 import { expect } from 'vitest';
-import { parseVserver, type Vserver } from '../../src/shared/vservers.ts';
-import type { Guest } from './guest.ts';
+import { parseVserver, type Vserver } from '../../src/core/vservers.ts';
+import { until, type Guest } from './guest.ts';
 
 /** /proc/vservers/<id> as the host reads it, parsed by the same code the page uses. */
 export async function vserver(g: Guest, id: number | 'self'): Promise<Vserver> {
   return parseVserver(await g.ok(`cat /proc/vservers/${id}`), `/proc/vservers/${id}`);
-}
-
-/** Polls a host command until its output passes `accept`; fails with the last output. */
-export async function until(g: Guest, cmd: string, accept: (out: string) => boolean, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  let out = '';
-  for (;;) {
-    out = (await g.sh(cmd)).stdout;
-    if (accept(out)) return out;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for \`${cmd}\`; last output:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Starts a command in VPS <id> in the background, its output in <file> inside the VPS; returns

@@ -2,8 +2,8 @@
 // fork count against files, the address space fork copies counts against virt, and a capability
 // drop reaches every task of the VPS, also the ones created while it runs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-import { background, bystandersFine, stopsCleanly, until, vserver } from './limits-helpers.ts';
+import { startGuest, until, type Guest } from './guest.ts';
+import { background, bystandersFine, stopsCleanly, vserver } from './limits-helpers.ts';
 
 describe('limits that copies cannot pass', () => {
   let g: Guest;

@@ -1,7 +1,7 @@
 // Every LIMITS resource: applied at start by the mechanism argshow names, changed live with
 // `vpsctl limit` (all or nothing), shown in /proc/vservers; bad input gets one clear line.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseVserver } from '../../src/shared/vservers.ts';
+import { parseVserver } from '../../src/core/vservers.ts';
 import { oneLine, startGuest, type Guest } from './guest.ts';
 import { vserver } from './limits-helpers.ts';
 

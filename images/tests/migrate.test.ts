@@ -1,9 +1,9 @@
 // `vpsctl migrate` between lab hosts: a running VPS moves from host1 to host2 while host3 pings
 // it, keeps its address and files, and runs on exactly one host whatever fails.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import { parseVpsList } from '../../src/lab/vps-status.ts';
-import type { NodeLab } from '../../src/runner/node-lab.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import { parseVpsList } from '../../src/core/vps-status.ts';
+import type { NodeLab } from '../../src/node/node-lab.ts';
 import { machineOk as ok, oneLine, startLab, until } from './guest.ts';
 
 const PING_INTERVAL_MS = 100;

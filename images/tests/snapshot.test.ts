@@ -172,7 +172,7 @@ describe('snapshot, restore, showdump', () => {
     await g.ok('vpsctl execwt 4 true && vpsctl stop 4');
     let r = await g.sh('vpsctl restore 4 /tmp/s4');
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toBe('vpsctl: restore VPS 4 from `/tmp/s4`: VPS 4 already has a config /etc/vps/vps_4.conf (destroy it first)');
+    expect(oneLine(r.stderr)).toBe('vpsctl: restore VPS 4 from `/tmp/s4`: VPS 4 already has a config `/etc/vps/vps_4.conf` (destroy it first)');
     await g.ok('vpsctl start 3');
     r = await g.sh('vpsctl restore 3 /tmp/s4');
     expect(oneLine(r.stderr)).toBe('vpsctl: restore VPS 3 from `/tmp/s4`: VPS 3 is running (stop and destroy it first)');

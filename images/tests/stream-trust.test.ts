@@ -3,8 +3,8 @@
 // or a lab host's address, or overlayfs's trusted xattrs; a peer without the key, with another key,
 // or that trickles bytes or sends too much gets one ERR line and leaves nothing behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../src/emulator/guest-machine.ts';
-import type { NodeLab } from '../../src/runner/node-lab.ts';
+import type { GuestMachine } from '../../src/core/machine/guest-machine.ts';
+import type { NodeLab } from '../../src/node/node-lab.ts';
 import { type Guest, machineOk as ok, oneLine, startGuest, startLab } from './guest.ts';
 
 /** What a restore of VPS <id> could have left: all must be empty. */

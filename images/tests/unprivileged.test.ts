@@ -2,8 +2,7 @@
 // own range of host ids, its limits outside its cgroup namespace, the host's kernel state masked,
 // and nothing it says about routing believed by the host.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-import { until } from './limits-helpers.ts';
+import { startGuest, until, type Guest } from './guest.ts';
 
 /** The first host id of VPS <id>'s range: uid and gid 0 inside. */
 const base = (id: number): number => id * 65536;

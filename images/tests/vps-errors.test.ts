@@ -13,7 +13,7 @@ describe('vpsctl errors', () => {
   it('rejects an unknown id, a bad id and an unknown command', async () => {
     let r = await g.sh('vpsctl start 99');
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toBe('vpsctl: VPS 99 has no config /etc/vps/vps_99.conf (create it with `vpsctl create 99`)');
+    expect(oneLine(r.stderr)).toBe('vpsctl: VPS 99 has no config `/etc/vps/vps_99.conf` (create it with `vpsctl create 99`)');
     r = await g.sh('vpsctl start 2');
     expect(r.code).not.toBe(0);
     expect(oneLine(r.stderr)).toMatch(/^vpsctl: VPS id "2": must be a number from 3 to 65535/);

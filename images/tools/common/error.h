@@ -4,6 +4,9 @@
 
 #include <stdarg.h>
 
+/* The object an operation failed on (a path, a file, a command) is quoted in backticks:
+ * "open `/etc/vps/vps_3.conf`". A value read from a config file or the command line is shown as
+ * the config file writes it, "double-quoted" with \" \\ and \xNN escapes (config_grammar.h). */
 struct vps_err {
 	int errnum;		/* errno of the root cause, 0 if none */
 	char msg[1024];		/* "operation `object`: cause" */

@@ -13,6 +13,7 @@ static char test_vservers_dir[256];
 #define VPSD_OUTPUT_CAP (256u << 10)
 
 #include "../common/error.c"
+#include "../common/fileio.c"
 #include "../vpsd/agent.c"
 #include "../vpsd/base64.c"
 #include "../vpsd/exec.c"

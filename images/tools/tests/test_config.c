@@ -290,8 +290,8 @@ static const struct bad {
 	  "fixtures/bad_priv_overlap.conf:2: PRIV_NOSYS: sys_time both allowed (PRIV_ALLOW) and removed (PRIV_NOSYS)", 0 },
 	{ "fixtures/bad_nested_userns.conf",
 	  "fixtures/bad_nested_userns.conf:1: NESTED_USERNS: \"maybe\" is neither yes nor no", 0 },
-	{ "fixtures/no_such_file.conf", "open fixtures/no_such_file.conf: No such file or directory", ENOENT },
-	{ "fixtures", "read fixtures: Is a directory", EISDIR },
+	{ "fixtures/no_such_file.conf", "open `fixtures/no_such_file.conf`: No such file or directory", ENOENT },
+	{ "fixtures", "read `fixtures`: Is a directory", EISDIR },
 };
 
 static void test_bad(void)
@@ -412,7 +412,7 @@ static void test_round_trip(void)
 		char want[512];
 
 		snprintf(want, sizeof(want),
-			 "write %s: NAME: \"bad name\" is not a valid name: 1 to 63 letters, digits, '.', '_' or '-', "
+			 "write `%s`: NAME: \"bad name\" is not a valid name: 1 to 63 letters, digits, '.', '_' or '-', "
 			 "starting with a letter or digit", name);
 		if (r == 0 || strcmp(err.msg, want) || stray_files("") != 0)
 			result("write refuses an invalid NAME", "got %s", r == 0 ? "success" : err.msg);
@@ -428,7 +428,7 @@ static void test_round_trip(void)
 		result("write refuses a line break", NULL);
 	vps_config_init(&c, 3);
 	r = vps_config_write("/nonexistent-dir/vps_3.conf", &c, &err);
-	if (r == 0 || strcmp(err.msg, "create a temporary file for /nonexistent-dir/vps_3.conf: No such file or directory"))
+	if (r == 0 || strcmp(err.msg, "create a temporary file for `/nonexistent-dir/vps_3.conf`: No such file or directory"))
 		result("write into a missing directory", "got %s", r == 0 ? "success" : err.msg);
 	else
 		result("write into a missing directory", NULL);

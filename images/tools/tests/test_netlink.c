@@ -131,29 +131,29 @@ static void test_links(pid_t peer)
 	int r;
 
 	r = nl_veth_create("vh0", "vp0", peer, &err);
-	expect_ok("create veth vh0 <-> vp0 in the peer netns", r, &err);
+	expect_ok("create veth `vh0` <-> `vp0` in the peer netns", r, &err);
 	result("host side exists here, peer does not", nl_link_exists("vh0") && !nl_link_exists("vp0") ? NULL : "no");
 	enter(peer_ns);
 	result("peer side exists in the peer netns", nl_link_exists("vp0") && !nl_link_exists("vh0") ? NULL : "no");
 	enter(host_ns);
 
-	snprintf(want, sizeof(want), "create veth vh0 <-> vp0 in pid %d's netns: File exists", (int)peer);
+	snprintf(want, sizeof(want), "create veth `vh0` <-> `vp0` in pid %d's netns: File exists", (int)peer);
 	r = nl_veth_create("vh0", "vp0", peer, &err);
 	expect_err("create an existing veth", r, &err, want, EEXIST);
 
 	r = nl_veth_create("vx0", "vy0", 999999999, &err);
 	expect_err("create veth into a missing pid", r, &err,
-		   "create veth vx0 <-> vy0 in pid 999999999's netns: No such process", ESRCH);
+		   "create veth `vx0` <-> `vy0` in pid 999999999's netns: No such process", ESRCH);
 	result("nothing left behind by the failed create", nl_link_exists("vx0") || nl_link_exists("vy0") ? "left" : NULL);
 
 	r = nl_veth_create("this-name-is-too-long", "vy0", 0, &err);
 	expect_err("create veth with a long name", r, &err,
-		   "create veth this-name-is-too-long <-> vy0: interface name \"this-name-is-too-long\" is not 1 to 15 "
+		   "create veth `this-name-is-too-long` <-> `vy0`: interface name \"this-name-is-too-long\" is not 1 to 15 "
 		   "characters without '/', ':' or spaces",
 		   EINVAL);
 
 	r = nl_veth_create("va0", "vb0", 0, &err);
-	expect_ok("create veth va0 <-> vb0 here", r, &err);
+	expect_ok("create veth `va0` <-> `vb0` here", r, &err);
 	result("both ends here", nl_link_exists("va0") && nl_link_exists("vb0") ? NULL : "no");
 	expect_ip("ip shows the veth pair", "-d link show va0", "va0@vb0", "veth", NULL);
 	r = nl_link_del("vb0", 0, &err);
@@ -165,7 +165,7 @@ static void test_links(pid_t peer)
 	expect_ok("bring up vh0", r, &err);
 	result("vh0 is up", is_up("vh0") ? NULL : "down");
 	r = nl_link_up("nosuch0", &err);
-	expect_err("bring up a missing link", r, &err, "bring up link nosuch0: No such device", ENODEV);
+	expect_err("bring up a missing link", r, &err, "bring up link `nosuch0`: No such device", ENODEV);
 }
 
 static void test_addresses(void)
@@ -181,13 +181,13 @@ static void test_addresses(void)
 	expect_ip("ip shows both addresses", "-o addr show dev vh0", "inet 10.9.0.1/24", "inet6 fd00:9::1/64", NULL);
 	expect_ip("the IPv6 address skips DAD", "-o -6 addr show dev vh0", "nodad", NULL);
 	r = nl_addr_add("vh0", &a4, &err);
-	expect_err("add an existing address", r, &err, "add address 10.9.0.1/24 to vh0: File exists", EEXIST);
+	expect_err("add an existing address", r, &err, "add address 10.9.0.1/24 to `vh0`: File exists", EEXIST);
 	r = nl_addr_add("nosuch0", &a4, &err);
-	expect_err("add an address to a missing link", r, &err, "add address 10.9.0.1/24 to nosuch0: No such device",
+	expect_err("add an address to a missing link", r, &err, "add address 10.9.0.1/24 to `nosuch0`: No such device",
 		   ENODEV);
 	bad.prefix = 33;
 	r = nl_addr_add("vh0", &bad, &err);
-	expect_err("add a /33", r, &err, "add address 10.9.0.1/33 to vh0: not an IPv4 or IPv6 network", EINVAL);
+	expect_err("add a /33", r, &err, "add address 10.9.0.1/33 to `vh0`: not an IPv4 or IPv6 network", EINVAL);
 }
 
 static void test_routes(void)
@@ -218,13 +218,13 @@ static void test_routes(void)
 	expect_ip("ip shows it onlink", "-6 route show fd00:b::/64", "fd00:b::/64 via fd00:ff::1 dev vh0", "onlink",
 		  NULL);
 	r = nl_route_add("vh0", &d1, NULL, &err);
-	expect_err("add an existing route", r, &err, "add route 10.9.1.0/24 dev vh0: File exists", EEXIST);
+	expect_err("add an existing route", r, &err, "add route 10.9.1.0/24 dev `vh0`: File exists", EEXIST);
 	r = nl_route_add("vh0", &d6, &gw, &err);
 	expect_err("IPv6 route via an IPv4 gateway", r, &err,
-		   "add route fd00:a::/64 via 192.0.2.1 dev vh0: gateway and destination are not the same address family",
+		   "add route fd00:a::/64 via 192.0.2.1 dev `vh0`: gateway and destination are not the same address family",
 		   EINVAL);
 	r = nl_route_add("nosuch0", &d1, NULL, &err);
-	expect_err("route out of a missing link", r, &err, "add route 10.9.1.0/24 dev nosuch0: No such device", ENODEV);
+	expect_err("route out of a missing link", r, &err, "add route 10.9.1.0/24 dev `nosuch0`: No such device", ENODEV);
 }
 
 static int udp_socket(const char *addr, int port)
@@ -314,12 +314,12 @@ static void test_shaping(void)
 	r = nl_tbf_set("vh0", 625000, 0, &err);
 	expect_ok("reshape vh0 at 5 Mbit/s, no bursts", r, &err);
 	r = nl_tbf_set("vh0", 0, 0, &err);
-	expect_err("refuse a zero rate", r, &err, "shape link vh0: rate 0 B/s, peak 0 B/s: Invalid argument", EINVAL);
+	expect_err("refuse a zero rate", r, &err, "shape link `vh0`: rate 0 B/s, peak 0 B/s: Invalid argument", EINVAL);
 	r = nl_tbf_set("vh0", 1000, 1000, &err);
-	expect_err("refuse a peak not above the rate", r, &err, "shape link vh0: rate 1000 B/s, peak 1000 B/s: Invalid argument",
+	expect_err("refuse a peak not above the rate", r, &err, "shape link `vh0`: rate 1000 B/s, peak 1000 B/s: Invalid argument",
 		   EINVAL);
 	r = nl_tbf_set("nosuch0", 1000, 0, &err);
-	expect_err("refuse a missing link", r, &err, "shape link nosuch0: No such device", ENODEV);
+	expect_err("refuse a missing link", r, &err, "shape link `nosuch0`: No such device", ENODEV);
 	r = nl_tbf_set("bad/name", 1000, 0, &err);
 	expect_err("refuse a bad link name", r, &err,
 		   "shape link: interface name \"bad/name\" is not 1 to 15 characters without '/', ':' or spaces", EINVAL);
@@ -328,7 +328,7 @@ static void test_shaping(void)
 	r = nl_qdisc_root_del("vh0", &err);
 	expect_ok("unshape vh0 again (nothing there)", r, &err);
 	r = nl_qdisc_root_del("nosuch0", &err);
-	expect_err("unshape a missing link", r, &err, "unshape link nosuch0: No such device", ENODEV);
+	expect_err("unshape a missing link", r, &err, "unshape link `nosuch0`: No such device", ENODEV);
 }
 
 static void test_delete(void)
@@ -345,7 +345,7 @@ static void test_delete(void)
 	r = nl_link_del("vh0", 1, &err);
 	expect_ok("delete a missing link with missing_ok", r, &err);
 	r = nl_link_del("vh0", 0, &err);
-	expect_err("delete a missing link", r, &err, "delete link vh0: No such device", ENODEV);
+	expect_err("delete a missing link", r, &err, "delete link `vh0`: No such device", ENODEV);
 }
 
 int main(void)

@@ -76,7 +76,8 @@ int vps_cgroup_apply(const struct vps_config *cfg, enum vps_resource r, const ch
 	}
 }
 
-int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err)
+/* Write the limits the cgroup enforces before anything runs in it (procs/threads, phys, pctcpu). */
+static int apply_start_limits(const struct vps_config *cfg, struct vps_err *err)
 {
 	static const enum vps_resource rs[] = { RES_PROCS, RES_PHYS, RES_PCTCPU };
 
@@ -94,7 +95,7 @@ int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 	vps_cgroup_path(cfg->id, path, sizeof(path));
 	if (mkdir(path, 0755) < 0)
 		return vps_error(err, errno, "create cgroup `%s`", path);
-	if (vps_cgroup_apply_limits(cfg, err) < 0) {
+	if (apply_start_limits(cfg, err) < 0) {
 		rmdir(path);
 		return vps_error_wrap(err, "set limits of VPS %u", cfg->id);
 	}
@@ -118,7 +119,8 @@ int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err)
 	return fd;
 }
 
-int vps_cgroup_wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
+/* Wait until the group has no processes; returns 0 if empty, -1 with err on timeout. */
+static int wait_empty(unsigned int id, int timeout_ms, struct vps_err *err)
 {
 	char path[256], buf[256];
 	long long deadline = now_ms() + timeout_ms;
@@ -138,7 +140,7 @@ int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err)
 {
 	if (vps_cgroup_write(id, "cgroup.kill", "1", err) < 0 && err->errnum != ENOENT)
 		return -1;
-	return vps_cgroup_wait_empty(id, timeout_ms, err);
+	return wait_empty(id, timeout_ms, err);
 }
 
 int vps_cgroup_remove(unsigned int id, struct vps_err *err)

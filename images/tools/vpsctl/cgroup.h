@@ -8,8 +8,6 @@
 /* Create the group, write the config's limits, and make its leaf; returns an O_PATH|O_DIRECTORY fd
  * of the leaf for CLONE_INTO_CGROUP. */
 int vps_cgroup_create(const struct vps_config *cfg, struct vps_err *err);
-/* Write the limits the cgroup enforces before anything runs in it (procs/threads, phys, pctcpu). */
-int vps_cgroup_apply_limits(const struct vps_config *cfg, struct vps_err *err);
 /* Write one resource's cgroup files: procs and threads pids.max; phys memory.max and memory.high;
  * pctcpu cpu.max and cpu.weight; blockio io.max on blockdev ("7:0"; NULL: nothing to do).
  * Other resources have no cgroup file: 0. */
@@ -18,8 +16,6 @@ int vps_cgroup_apply(const struct vps_config *cfg, enum vps_resource r, const ch
 int vps_cgroup_write(unsigned int id, const char *file, const char *value, struct vps_err *err);
 /* Kill every process in the group and wait until it is empty (up to timeout_ms). */
 int vps_cgroup_kill(unsigned int id, int timeout_ms, struct vps_err *err);
-/* Wait until the group has no processes; returns 0 if empty, -1 with err on timeout. */
-int vps_cgroup_wait_empty(unsigned int id, int timeout_ms, struct vps_err *err);
 /* Remove the (empty) group; a missing group is fine. */
 int vps_cgroup_remove(unsigned int id, struct vps_err *err);
 

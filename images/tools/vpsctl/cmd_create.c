@@ -71,7 +71,7 @@ int cmd_create(int argc, char **argv)
 		return fail(&err);
 	vps_config_path(id, path, sizeof(path));
 	if (access(path, F_OK) == 0) {
-		vps_error(&err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
+		vps_error(&err, 0, "VPS %u already has a config `%s` (destroy it first)", id, path);
 		return fail(&err);
 	}
 	if (mkdir_p(VPS_CONF_DIR, 0755, &err) < 0)
@@ -118,29 +118,6 @@ int cmd_create(int argc, char **argv)
 	if (vps_config_write(path, &cfg, &err) < 0)
 		return fail(&err);
 	printf("VPS %u (%s) created: %s\n", id, cfg.name, path);
-	return 0;
-}
-
-int vps_destroy(unsigned int id, struct vps_err *err)
-{
-	struct vps_config cfg;
-	struct vps_runtime rt;
-	char path[PATH_MAX];
-
-	if (vps_load_config(id, NULL, &cfg, err) < 0)
-		return -1;
-	vps_runtime_read(id, &rt);
-	if (rt.state != VPS_STOPPED)
-		return vps_error(err, 0, "destroy: VPS %u is %s (stop it first)", id, vps_state_name(rt.state));
-	/* Never remove a top-level directory: FSROOT paths are at least two levels deep. */
-	if (!strchr(cfg.fsroot_priv + 1, '/') || !strchr(cfg.fsroot + 1, '/'))
-		return vps_error(err, 0, "destroy: refusing to remove `%s` and `%s` (FSROOT and FSROOT_PRIV must be two "
-				 "levels deep)", cfg.fsroot, cfg.fsroot_priv);
-	if (rm_rf(cfg.fsroot_priv, err) < 0 || rm_rf(cfg.fsroot, err) < 0)
-		return vps_error_wrap(err, "destroy VPS %u", id);
-	vps_config_path(id, path, sizeof(path));
-	if (unlink(path) < 0 && errno != ENOENT)
-		return vps_error(err, errno, "destroy VPS %u: remove `%s`", id, path);
 	return 0;
 }
 

@@ -1,133 +1,27 @@
 /* vpsctl shell|execin|execwt: a process inside a running VPS — its namespaces, cgroup and bounding set. */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <unistd.h>
-#include "../common/cleanup.h"
-#include "caps.h"
 #include "commands.h"
-#include "idmap.h"
-#include "limits.h"
-#include "pty_proxy.h"
-#include "runtime.h"
-#include "spawn.h"
+#include "config.h"
+#include "exec.h"
 
-enum exec_mode { EXEC_WAIT, EXEC_DETACH };
-
-static void __attribute__((noreturn)) exec_child(const struct vps_config *cfg, int init_fd, char **cmd,
-						 unsigned long long caps, struct vps_session *session)
+static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum vps_exec_mode mode)
 {
-	unsigned int id = cfg->id;
 	struct vps_err err = { 0 };
-	const char *term = getenv("TERM");
-	char term_copy[64];
-
-	snprintf(term_copy, sizeof(term_copy), "%s", term ? term : "linux");
-	/* Root of the VPS's user namespace; then its own session, a pty of the VPS for the caller's
-	 * terminals, no other host descriptor. */
-	if (vps_enter_user(init_fd, id, &err) < 0 || vps_session_child(session, &err) < 0) {
-		fprintf(stderr, "vpsctl: %s\n", err.msg);
-		_exit(126);
-	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	if (vps_limits_self(cfg, &err) < 0 || vps_caps_apply_bounding(caps, &err) < 0) {
-		fprintf(stderr, "vpsctl: %s\n", err.msg);
-		_exit(126);
-	}
-	if (chdir("/") < 0)
-		_exit(126);
-	clearenv();
-	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", "/root", 1);
-	setenv("TERM", term_copy, 1);
-	execvp(cmd[0], cmd);
-	fprintf(stderr, "vpsctl: exec `%s` in VPS %u: %s\n", cmd[0], id, strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-static int run_in_vps(const char *name, int argc, char **argv, char **cmd, enum exec_mode mode)
-{
-	struct vps_config cfg;
-	struct vps_runtime rt;
-	struct vps_err err = { 0 };
-	cleanup_close int cg_fd = -1;
-	cleanup_close int init_fd = -1;
-	struct vps_session session;
-	char path[256];
 	unsigned int id;
-	int status, ret;
-	pid_t pid;
-	uint64_t caps, running;
+	int result;
 
 	if (argc < 2)
 		return usage_error(name, "expects an id");
-	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_load_config(id, NULL, &cfg, &err) < 0)
+	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_exec(name, id, cmd, mode, &result, &err) < 0)
 		return fail(&err);
-	vps_runtime_read(id, &rt);
-	if (rt.state == VPS_STOPPED || rt.init_pid <= 0) {
-		vps_error(&err, 0, "%s: VPS %u is not running", name, id);
-		return fail(&err);
-	}
-	if (rt.state == VPS_SUSPENDED) {
-		vps_error(&err, 0, "%s: VPS %u is suspended (resume it first)", name, id);
-		return fail(&err);
-	}
-	vps_cgroup_leaf_path(id, path, sizeof(path));
-	cg_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cg_fd < 0) {
-		vps_error(&err, errno, "%s: open cgroup `%s`", name, path);
-		return fail(&err);
-	}
-	/* Never more than the VPS runs with: a capability allowed since its start waits for the next. */
-	caps = vps_config_caps(&cfg);
-	if (vps_task_capbnd(rt.init_pid, &running) == 0)
-		caps &= running;
-	/* Not dumpable from here to the child's exec (the clone inherits it, exec resets it): no VPS
-	 * process reaches the child's /proc/<pid>/exe, fd, cwd, root or mem while it still runs the
-	 * host's binary with the host's credentials. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		vps_error(&err, errno, "%s: make vpsctl not dumpable", name);
-		return fail(&err);
-	}
-	init_fd = vps_pidfd_open(rt.init_pid);
-	if (init_fd < 0 || vps_enter_namespaces(init_fd) < 0) {
-		vps_error(&err, errno, "%s: enter the namespaces of VPS %u (init pid %d)", name, id, (int)rt.init_pid);
-		return fail(&err);
-	}
-	if (vps_session_prepare(&session, mode == EXEC_DETACH ? VPS_SESSION_DETACHED : VPS_SESSION_ATTACHED,
-				vps_id_base(id), &err) < 0) {
-		vps_error_wrap(&err, "%s: VPS %u", name, id);
-		return fail(&err);
-	}
-	fflush(NULL);
-	pid = vps_clone_into(0, cg_fd);
-	if (pid < 0) {
-		vps_error(&err, errno, "%s: start a process in VPS %u", name, id);
-		vps_session_release(&session);
-		return fail(&err);
-	}
-	if (pid == 0)
-		exec_child(&cfg, init_fd, cmd, caps, &session);
-	if (mode == EXEC_DETACH) {
-		vps_session_release(&session);
-		printf("%d\n", (int)pid);
+	if (mode == VPS_EXEC_DETACH) {
+		printf("%d\n", result);
 		return 0;
 	}
-	ret = vps_session_wait(&session, pid, &status, &err);
-	vps_session_release(&session);
-	if (ret < 0) {
-		vps_error_wrap(&err, "%s: VPS %u", name, id);
-		return fail(&err);
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	if (WIFEXITED(result))
+		return WEXITSTATUS(result);
+	return 128 + WTERMSIG(result);
 }
 
 int cmd_shell(int argc, char **argv)
@@ -136,19 +30,19 @@ int cmd_shell(int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error("shell", "expects one id");
-	return run_in_vps("shell", argc, argv, sh, EXEC_WAIT);
+	return run_in_vps("shell", argc, argv, sh, VPS_EXEC_WAIT);
 }
 
 int cmd_execwt(int argc, char **argv)
 {
 	if (argc < 3)
 		return usage_error("execwt", "expects an id and a command");
-	return run_in_vps("execwt", argc, argv, argv + 2, EXEC_WAIT);
+	return run_in_vps("execwt", argc, argv, argv + 2, VPS_EXEC_WAIT);
 }
 
 int cmd_execin(int argc, char **argv)
 {
 	if (argc < 3)
 		return usage_error("execin", "expects an id and a command");
-	return run_in_vps("execin", argc, argv, argv + 2, EXEC_DETACH);
+	return run_in_vps("execin", argc, argv, argv + 2, VPS_EXEC_DETACH);
 }

@@ -2,86 +2,33 @@
  * files in one checksummed stream (SNAPSHOT.md); "-" is stdout / stdin. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
-#include "freeze.h"
 #include "runtime.h"
 #include "snapio.h"
 #include "util.h"
 
 int cmd_snapshot(int argc, char **argv)
 {
-	struct vps_err err = { 0 }, ignored;
-	struct vps_config cfg;
-	struct vps_runtime rt;
-	uint64_t entries = 0, bytes = 0;
+	struct vps_err err = { 0 };
+	enum vps_state state;
+	uint64_t entries, bytes;
 	long long t0 = now_ms();
-	int fd = 1, froze = 0, rc;
-	const char *file;
-	sigset_t old;
 	unsigned int id;
 
 	if (argc != 3)
 		return usage_error("snapshot", "expects an id and a file (`-` for standard output)");
-	file = argv[2];
-	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_load_config(id, NULL, &cfg, &err) < 0)
+	if (vps_parse_id(argv[1], &id, &err) < 0 || vps_snapshot_to_file(id, argv[2], &state, &entries, &bytes, &err) < 0)
 		return fail(&err);
-	if (!strcmp(file, "-") && isatty(1)) {
-		vps_error(&err, 0, "snapshot VPS %u: standard output is a terminal (redirect it, or give a file)", id);
-		return fail(&err);
-	}
-	vps_runtime_read(id, &rt);
-	if (strcmp(file, "-")) {
-		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			vps_error(&err, errno, "snapshot VPS %u: create `%s`", id, file);
-			return fail(&err);
-		}
-	}
-	/* A reader that goes away (nc) must not kill us while the VPS is frozen, nor may ^C. */
-	hold_signals(&old);
-	if (rt.state == VPS_RUNNING) {
-		if (vps_freeze(id, 1, &err) < 0)
-			goto failed;
-		froze = 1;
-	}
-	if (vps_snapshot_to_fd(id, fd, rt.state, &entries, &bytes, &err) < 0)
-		goto failed;
-	if (fd != 1 && (fsync(fd) < 0 || close(fd) < 0)) {
-		fd = -1;
-		vps_error(&err, errno, "write `%s`", file);
-		goto failed;
-	}
-	fd = -1;
-	if (froze && vps_freeze(id, 0, &err) < 0) {
-		froze = 0;
-		goto failed;
-	}
-	froze = 0;
-	if (strcmp(file, "-"))
-		printf("VPS %u saved to %s: %llu objects, %llu bytes in %lld ms%s\n", id, file,
+	if (strcmp(argv[2], "-"))
+		printf("VPS %u saved to %s: %llu objects, %llu bytes in %lld ms%s\n", id, argv[2],
 		       (unsigned long long)entries, (unsigned long long)bytes, now_ms() - t0,
-		       rt.state != VPS_STOPPED ? " (frozen during the copy)" : "");
-	rc = 0;
-	goto out;
-failed:
-	vps_error_wrap(&err, "snapshot VPS %u to `%s`", id, file);
-	rc = fail(&err);
-	if (froze)
-		vps_freeze(id, 0, &ignored);
-	if (fd > 1)
-		close(fd);
-	if (strcmp(file, "-"))
-		unlink(file);
-out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return rc;
+		       state != VPS_STOPPED ? " (frozen during the copy)" : "");
+	return 0;
 }
 
 static int open_input(const char *cmd, const char *file, struct vps_err *err)

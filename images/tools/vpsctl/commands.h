@@ -25,7 +25,6 @@ int cmd_restore(int argc, char **argv);
 int cmd_showdump(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_receive(int argc, char **argv);
-int cmd_help(int argc, char **argv);
 
 /* "vpsctl: <msg>" on stderr; returns the exit code 1. */
 int fail(const struct vps_err *err);

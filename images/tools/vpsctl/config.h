@@ -1,4 +1,5 @@
-/* /etc/vps/vps_<ID>.conf: parsing (file:line in every error) and writing. */
+/* /etc/vps/vps_<ID>.conf: parsing (file:line in every error) and writing (config.c), and the
+ * grammar of its values, shared with the command line (config_values.c). */
 #ifndef VPS_CONFIG_H
 #define VPS_CONFIG_H
 

@@ -1,5 +1,6 @@
-/* A VPS's life as functions, for commands that chain them (migrate, receive): each prints
- * nothing and reports through err. */
+/* A VPS's life as functions (start.c, stop.c, destroy.c), for the commands and for those that
+ * chain them (migrate, receive): each reports through err and prints nothing, but for vps_stop_how's
+ * warning on stderr when NETWORK_REVOKE fails (the stop goes on). */
 #ifndef VPS_LIFECYCLE_H
 #define VPS_LIFECYCLE_H
 

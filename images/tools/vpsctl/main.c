@@ -6,6 +6,8 @@
 
 int opt_json;
 
+static int cmd_help(int argc, char **argv);
+
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -48,7 +50,7 @@ static const struct command *find(const char *name)
 
 int fail(const struct vps_err *err)
 {
-	fprintf(stderr, "vpsctl: %s\n", err->msg);
+	vps_error_print("vpsctl", err);
 	return 1;
 }
 
@@ -65,7 +67,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-int cmd_help(int argc, char **argv)
+static int cmd_help(int argc, char **argv)
 {
 	if (argc == 2) {
 		const struct command *c = find(argv[1]);

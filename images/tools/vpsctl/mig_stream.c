@@ -4,23 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "../common/fileio.h"
 #include "migrate_proto.h"
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len) {
-		ssize_t k = write(fd, p, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
 
 /* len bytes or an error: -1 with errno, or 0 bytes read at EOF (errno 0). */
 static int read_all(int fd, void *buf, size_t len)
@@ -62,7 +47,7 @@ int mig_stream_send(int sock, int src, const struct mig_session *s, uint64_t *by
 		frame[1] = (unsigned char)(n >> 16);
 		frame[2] = (unsigned char)(n >> 8);
 		frame[3] = (unsigned char)n;
-		if (write_all(sock, frame, 4 + (size_t)n) < 0)
+		if (write_full(sock, frame, 4 + (size_t)n) < 0)
 			return vps_error(err, errno, "send the snapshot at byte %llu", (unsigned long long)*bytes);
 		if (n == 0)
 			break;
@@ -107,7 +92,7 @@ int mig_stream_receive(int sock, int dst, const struct mig_session *s, uint64_t 
 					 errno ? "" : ": the connection closed mid-stream");
 		hmac_sha256_update(&h, buf, n);
 		*bytes += n;
-		if (write_all(dst, buf, n) < 0)
+		if (write_full(dst, buf, n) < 0)
 			return vps_error(err, errno, "pass the snapshot on to the restore");
 	}
 	close(dst);

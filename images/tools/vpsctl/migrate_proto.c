@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../common/fileio.h"
 #include "config.h"
 
 static const char *const state_words[] = { "stopped", "running", "suspended" };
@@ -182,15 +183,7 @@ int mig_read_line(int fd, char *buf, size_t len, const char *what, struct vps_er
 
 int mig_write_line(int fd, const char *s, const char *what, struct vps_err *err)
 {
-	size_t len = strlen(s), off = 0;
-
-	while (off < len) {
-		ssize_t k = write(fd, s + off, len - off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return vps_error(err, errno, "send %s", what);
-		off += (size_t)k;
-	}
+	if (write_full(fd, s, strlen(s)) < 0)
+		return vps_error(err, errno, "send %s", what);
 	return 0;
 }

@@ -20,7 +20,7 @@
 #define MIG_PORT 7070
 #define MIG_VERSION 2
 #define MIG_LINE_MAX 512
-/* The lab LAN (src/lab/lab-network.ts): the only peers a receiver talks to. */
+/* The lab LAN (src/core/lab/lab-network.ts): the only peers a receiver talks to. */
 #define MIG_LAN_PREFIX "192.168.100."
 #define MIG_LAN_NET 0xc0a86400u	/* 192.168.100.0/24, host byte order */
 #define MIG_LAN_MASK 0xffffff00u

@@ -203,10 +203,10 @@ int nl_veth_create(const char *host_name, const char *peer_name, pid_t peer_pid,
 	int ret;
 
 	if (peer_pid > 0)
-		snprintf(what, sizeof(what), "create veth %.64s <-> %.64s in pid %d's netns", host_name, peer_name,
+		snprintf(what, sizeof(what), "create veth `%.64s` <-> `%.64s` in pid %d's netns", host_name, peer_name,
 			 (int)peer_pid);
 	else
-		snprintf(what, sizeof(what), "create veth %.64s <-> %.64s", host_name, peer_name);
+		snprintf(what, sizeof(what), "create veth `%.64s` <-> `%.64s`", host_name, peer_name);
 	if (!ifname_ok(host_name))
 		return bad_ifname(err, what, host_name);
 	if (!ifname_ok(peer_name))
@@ -255,7 +255,7 @@ int nl_link_del(const char *name, int missing_ok, struct vps_err *err)
 	if (ret == -ENODEV && missing_ok)
 		return 0;
 	if (ret < 0)
-		return nl_fail(err, ret, ext, "delete link %s", name);
+		return nl_fail(err, ret, ext, "delete link `%s`", name);
 	return 0;
 }
 
@@ -278,7 +278,7 @@ int nl_link_up(const char *name, struct vps_err *err)
 	nl_put(&m, IFLA_IFNAME, name, strlen(name) + 1);
 	ret = nl_talk(&m, ext, sizeof(ext));
 	if (ret < 0)
-		return nl_fail(err, ret, ext, "bring up link %s", name);
+		return nl_fail(err, ret, ext, "bring up link `%s`", name);
 	return 0;
 }
 
@@ -302,7 +302,7 @@ int nl_addr_add(const char *ifname, const struct vps_ipnet *net, struct vps_err 
 	int ret;
 
 	vps_ipnet_format(net, a, sizeof(a));
-	snprintf(what, sizeof(what), "add address %s to %.32s", a, ifname);
+	snprintf(what, sizeof(what), "add address %s to `%.32s`", a, ifname);
 	if (!alen || net->prefix < 0 || (size_t)net->prefix > alen * 8) {
 		vps_error(err, 0, "%s: not an IPv4 or IPv6 network", what);
 		err->errnum = EINVAL;
@@ -348,9 +348,9 @@ int nl_route_add(const char *ifname, const struct vps_ipnet *dst, const struct v
 	if (gateway && addr_len(gateway->family))
 		inet_ntop(gateway->family, gateway->addr, g, sizeof(g));
 	if (gateway)
-		snprintf(what, sizeof(what), "add route %s via %s dev %.32s", d, g[0] ? g : "?", ifname);
+		snprintf(what, sizeof(what), "add route %s via %s dev `%.32s`", d, g[0] ? g : "?", ifname);
 	else
-		snprintf(what, sizeof(what), "add route %s dev %.32s", d, ifname);
+		snprintf(what, sizeof(what), "add route %s dev `%.32s`", d, ifname);
 	if (!alen || dst->prefix < 0 || (size_t)dst->prefix > alen * 8) {
 		vps_error(err, 0, "%s: destination is not an IPv4 or IPv6 network", what);
 		err->errnum = EINVAL;
@@ -421,11 +421,11 @@ int nl_tbf_set(const char *ifname, uint64_t rate, uint64_t peak, struct vps_err 
 	if (!ifname_ok(ifname))
 		return bad_ifname(err, "shape link", ifname);
 	if (rate == 0 || (peak && peak <= rate))
-		return vps_error(err, EINVAL, "shape link %s: rate %llu B/s, peak %llu B/s", ifname,
+		return vps_error(err, EINVAL, "shape link `%s`: rate %llu B/s, peak %llu B/s", ifname,
 				 (unsigned long long)rate, (unsigned long long)peak);
 	index = link_index(ifname);
 	if (index < 0)
-		return vps_error(err, -index, "shape link %s", ifname);
+		return vps_error(err, -index, "shape link `%s`", ifname);
 	/* The bucket holds 50 ms of traffic (at least 4 frames); the queue 250 ms more. */
 	burst = rate / 20 < 6400 ? 6400 : rate / 20;
 	limit = burst + (rate / 4 < 16384 ? 16384 : rate / 4);
@@ -462,7 +462,7 @@ int nl_tbf_set(const char *ifname, uint64_t rate, uint64_t peak, struct vps_err 
 	nl_nest_end(&m, opts);
 	ret = nl_talk(&m, ext, sizeof(ext));
 	if (ret < 0)
-		return nl_fail(err, ret, ext, "shape link %s with tbf", ifname);
+		return nl_fail(err, ret, ext, "shape link `%s` with tbf", ifname);
 	return 0;
 }
 
@@ -477,7 +477,7 @@ int nl_qdisc_root_del(const char *ifname, struct vps_err *err)
 		return bad_ifname(err, "unshape link", ifname);
 	index = link_index(ifname);
 	if (index < 0)
-		return vps_error(err, -index, "unshape link %s", ifname);
+		return vps_error(err, -index, "unshape link `%s`", ifname);
 	nl_init(&m, RTM_DELQDISC, 0);
 	tcm = nl_reserve(&m, sizeof(*tcm));
 	if (tcm) {
@@ -490,6 +490,6 @@ int nl_qdisc_root_del(const char *ifname, struct vps_err *err)
 	if (ret == -ENOENT || ret == -EINVAL)
 		return 0;
 	if (ret < 0)
-		return nl_fail(err, ret, ext, "unshape link %s", ifname);
+		return nl_fail(err, ret, ext, "unshape link `%s`", ifname);
 	return 0;
 }

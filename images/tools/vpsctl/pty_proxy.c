@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 
 struct buf {
 	char data[4096];
@@ -156,29 +157,15 @@ static int take_signals(struct vps_session *s, pid_t child, int *status)
 	return exited;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The child has exited: what it wrote is still in the pty (a bounded amount: a process it left
  * behind may keep writing). */
 static void drain(struct vps_session *s, struct buf *out, int out_fd)
 {
 	if (out->len)
-		write_all(out_fd, out->data + out->off, out->len);
+		write_full(out_fd, out->data + out->off, out->len);
 	for (int i = 0; i < 64; i++) {
 		ssize_t n = read(s->master, out->data, sizeof(out->data));
-		if (n <= 0 || write_all(out_fd, out->data, (size_t)n) < 0)
+		if (n <= 0 || write_full(out_fd, out->data, (size_t)n) < 0)
 			break;
 	}
 }

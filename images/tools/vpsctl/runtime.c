@@ -87,7 +87,7 @@ int vps_load_config(unsigned int id, const char *path, struct vps_config *cfg, s
 	if (!path) {
 		vps_config_path(id, def, sizeof(def));
 		if (access(def, F_OK) < 0 && errno == ENOENT)
-			return vps_error(err, 0, "VPS %u has no config %s (create it with `vpsctl create %u`)",
+			return vps_error(err, 0, "VPS %u has no config `%s` (create it with `vpsctl create %u`)",
 					 id, def, id);
 		path = def;
 	}

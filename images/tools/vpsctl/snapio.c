@@ -1,9 +1,10 @@
-/* Snapshot streams to and from a file descriptor: the cores of `vpsctl snapshot`/`restore`, which
- * `vpsctl migrate`/`receive` run over a TCP connection. */
+/* Snapshot streams to and from a file descriptor (or a file): the cores of `vpsctl snapshot`/
+ * `restore`, which `vpsctl migrate`/`receive` run over a TCP connection. */
 #include "snapio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 #include "disk.h"
+#include "freeze.h"
 #include "restore_policy.h"
 #include "util.h"
 
@@ -77,6 +80,61 @@ int vps_snapshot_to_fd(unsigned int id, int fd, enum vps_state state, uint64_t *
 	return rc;
 }
 
+int vps_snapshot_to_file(unsigned int id, const char *file, enum vps_state *state, uint64_t *entries,
+			 uint64_t *bytes, struct vps_err *err)
+{
+	struct vps_err ignored;
+	struct vps_config cfg;
+	struct vps_runtime rt;
+	int fd = 1, froze = 0, rc;
+	sigset_t old;
+
+	*entries = *bytes = 0;
+	if (vps_load_config(id, NULL, &cfg, err) < 0)
+		return -1;
+	if (!strcmp(file, "-") && isatty(1))
+		return vps_error(err, 0, "snapshot VPS %u: standard output is a terminal (redirect it, or give a file)", id);
+	vps_runtime_read(id, &rt);
+	*state = rt.state;
+	if (strcmp(file, "-")) {
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return vps_error(err, errno, "snapshot VPS %u: create `%s`", id, file);
+	}
+	/* A reader that goes away (nc) must not kill us while the VPS is frozen, nor may ^C. */
+	hold_signals(&old);
+	if (rt.state == VPS_RUNNING) {
+		if (vps_freeze(id, 1, err) < 0)
+			goto failed;
+		froze = 1;
+	}
+	if (vps_snapshot_to_fd(id, fd, rt.state, entries, bytes, err) < 0)
+		goto failed;
+	if (fd != 1 && (fsync(fd) < 0 || close(fd) < 0)) {
+		fd = -1;
+		vps_error(err, errno, "write `%s`", file);
+		goto failed;
+	}
+	fd = -1;
+	if (froze && vps_freeze(id, 0, err) < 0) {
+		froze = 0;
+		goto failed;
+	}
+	rc = 0;
+	goto out;
+failed:
+	rc = vps_error_wrap(err, "snapshot VPS %u to `%s`", id, file);
+	if (froze)
+		vps_freeze(id, 0, &ignored);
+	if (fd > 1)
+		close(fd);
+	if (strcmp(file, "-"))
+		unlink(file);
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 struct restore_ctx {
 	unsigned int id;
 	struct vps_config cfg;
@@ -111,7 +169,7 @@ static int restore_config(struct restore_ctx *c, const struct snap_info *info, s
 
 	if (src < VPS_ID_MIN || src > VPS_ID_MAX)
 		return vps_error(err, 0, "the snapshot names an impossible source VPS id %u", src);
-	if (fd < 0 || write(fd, info->config, len) != (ssize_t)len)
+	if (fd < 0 || write_full(fd, info->config, len) < 0)
 		return vps_error(err, errno, "read the snapshot's config");
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	vps_config_init(&c->cfg, src);
@@ -190,7 +248,7 @@ int vps_restore_from_fd(unsigned int id, int fd, unsigned int flags, const struc
 	if (rt.state != VPS_STOPPED)
 		return vps_error(err, 0, "VPS %u is %s (stop and destroy it first)", id, vps_state_name(rt.state));
 	if (access(path, F_OK) == 0)
-		return vps_error(err, 0, "VPS %u already has a config %s (destroy it first)", id, path);
+		return vps_error(err, 0, "VPS %u already has a config `%s` (destroy it first)", id, path);
 	if (snap_read_flags(fd, flags, id, restore_target, c, info, err) < 0)
 		goto failed;
 	if (check && check->fn(check->ctx, err) < 0)

@@ -14,6 +14,12 @@
 int vps_snapshot_to_fd(unsigned int id, int fd, enum vps_state state, uint64_t *entries, uint64_t *bytes,
 		       struct vps_err *err);
 
+/* Write VPS id to file ("-": standard output, which must not be a terminal); a running VPS is
+ * frozen for the copy and thawed after it, and SIGINT, SIGTERM, SIGHUP and SIGPIPE wait until then.
+ * *state is the VPS's state. On failure a file is removed. */
+int vps_snapshot_to_file(unsigned int id, const char *file, enum vps_state *state, uint64_t *entries,
+			 uint64_t *bytes, struct vps_err *err);
+
 /* A last check before a restored VPS is put in place (the migration stream's MAC): 0 to go on,
  * -1 with err to throw the restore away. */
 struct restore_check {

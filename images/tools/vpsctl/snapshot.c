@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "../common/cleanup.h"
+#include "../common/fileio.h"
 #include "idmap.h"
 
 /* ---- writing ---- */
@@ -37,16 +38,8 @@ struct writer {
 
 static int w_flush(struct writer *w, struct vps_err *err)
 {
-	size_t off = 0;
-
-	while (off < w->n) {
-		ssize_t k = write(w->fd, w->buf + off, w->n - off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return vps_error(err, errno, "write the snapshot");
-		off += k;
-	}
+	if (write_full(w->fd, w->buf, w->n) < 0)
+		return vps_error(err, errno, "write the snapshot");
 	w->n = 0;
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "json_writer.h"
 #include "base64.h"
+#include "../common/fileio.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,19 +19,8 @@ void jw_init(struct json_writer *w, int fd)
 
 static void flush(struct json_writer *w)
 {
-	size_t off = 0;
-
-	while (off < w->len && !w->err) {
-		ssize_t n = write(w->fd, w->buf + off, w->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			w->err = errno;
-		else if (n == 0)
-			w->err = EIO;
-		else
-			off += (size_t)n;
-	}
+	if (!w->err && write_full(w->fd, w->buf, w->len) < 0)
+		w->err = errno;
 	w->len = 0;
 }
 
