@@ -3,8 +3,7 @@
 // namespace, and goes on from where it was with the same pids; an unsupported resource is refused
 // with one line and the workload keeps running untouched; a damaged image is refused with one line.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { oneLine, startGuest, type Guest } from './guest.ts';
-import { until } from './limits-helpers.ts';
+import { oneLine, startGuest, until, type Guest } from './guest.ts';
 
 /** Single-quoted for sh. */
 const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
