@@ -101,6 +101,45 @@ describe('checkpoint and restore of a process tree', () => {
     await until(g, 'cat /tmp/nc.done /tmp/nc.out 2>/dev/null', (o) => o === 'done\nhello\n');
   });
 
+  it('keeps alarm and the itimers: what was left of ITIMER_REAL, _VIRTUAL and _PROF fires after the restore', async () => {
+    const init = await startTree(g, 'vpstest itimer 4000 > /tmp/it');
+    await until(g, 'cat /tmp/it', (o) => o === 'armed\n');
+    await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
+    // killed before any of them fired: nothing but the restored timers can fire now
+    expect(await g.ok('cat /tmp/it')).toBe('armed\n');
+    const pid = Number(/^restored init (\d+)/.exec(await g.ok('vpstest ckpt restore /tmp/img'))![1]);
+    await until(g, 'sort /tmp/it', (o) => o === 'armed\nprof fired\nreal fired\nvirtual fired\n');
+    // then it exits on its own, as the workload does once all three have fired
+    await until(g, `[ -e /proc/${pid} ] && echo running || echo gone`, (o) => o === 'gone\n');
+  });
+
+  it('refuses a POSIX timer and a file lock with one line naming the process, and leaves the tree running', async () => {
+    const cases = [
+      { script: 'vpstest ptimer > /tmp/ready', want: /^vpstest: process 1 \(vpstest\): POSIX timer 0 is not supported$/ },
+      {
+        script: 'vpstest lock flock /tmp/lk > /tmp/ready',
+        want: /^vpstest: process 1 \(vpstest\): fd 3: a file lock \(FLOCK ADVISORY WRITE\) on \/tmp\/lk is not supported$/,
+      },
+      {
+        script: 'vpstest lock posix /tmp/lk > /tmp/ready',
+        want: /^vpstest: process 1 \(vpstest\): fd 3: a file lock \(POSIX ADVISORY WRITE\) on \/tmp\/lk is not supported$/,
+      },
+    ];
+    for (const c of cases) {
+      await g.ok('rm -f /tmp/ready /tmp/img');
+      const init = await startTree(g, c.script);
+      await until(g, 'cat /tmp/ready 2>/dev/null', (o) => o === 'armed\n');
+      const before = await tree(g, init);
+      const r = await g.sh(`vpstest ckpt dump ${init} /tmp/img`);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(c.want);
+      expect(await g.sh('ls /tmp/img')).toMatchObject({ code: 1 });
+      expect(await tree(g, init)).toBe(before);
+      expect(await g.ok(`grep -E '^(State|TracerPid)' /proc/${init}/status`)).toMatch(/^State:\s+S \(sleeping\)\nTracerPid:\s+0\n$/);
+      await g.ok(`kill -9 ${init}`);
+    }
+  });
+
   it('refuses a damaged or truncated image with one line and restores nothing', async () => {
     const init = await startTree(g, 'while :; do sleep 1; done');
     await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);

@@ -13,6 +13,7 @@
 #define NR_exit_group	252
 #define NR_close	6
 #define NR_munmap	91
+#define NR_setitimer	104
 #define NR_mprotect	125
 #define NR_mremap	163
 #define NR_prctl	172
@@ -88,6 +89,10 @@ BLOB void ckpt_blob_main(struct blob_args *a)
 		sc(NR_futex, (long)&sh->go, 0 /* FUTEX_WAIT */, 0, 0, 0);
 	if (go < 0)
 		sc(NR_exit_group, 1, 0, 0, 0, 0);
+	/* what was left of each itimer runs from now; every signal is blocked until the return */
+	for (int i = 0; i < CKPT_NITIMER; i++)
+		if (a->itimer[i].value_sec || a->itimer[i].value_usec)
+			sc(NR_setitimer, i, (long)&a->itimer[i], 0, 0, 0);
 	sc(NR_munmap, a->shared, a->shared_len, 0, 0, 0);
 	asm volatile("movl %0, %%esp\n\t"
 		     "jmp *%1"

@@ -45,6 +45,7 @@ struct blob_args {
 	uint32_t cap_hdr[2];		/* version, pid */
 	uint32_t cap_data[6];		/* effective, permitted, inheritable; low word then high */
 	uint32_t dumpable;
+	struct ckpt_itimer itimer[CKPT_NITIMER];	/* armed once the word to go has come */
 	uint32_t frame;			/* where esp points when the task returns: the rt_sigframe */
 	uint32_t vsyscall;		/* __kernel_vsyscall in the restored vDSO */
 };

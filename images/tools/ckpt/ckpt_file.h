@@ -9,7 +9,7 @@
 
 #include "../common/error.h"
 
-#define CKPT_FILE_VERSION	1
+#define CKPT_FILE_VERSION	2
 #define CKPT_FILE_HEADER	16
 
 uint32_t ckpt_crc32(uint32_t crc, const void *buf, size_t len);

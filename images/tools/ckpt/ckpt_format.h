@@ -60,6 +60,12 @@ enum { CKPT_EBX, CKPT_ECX, CKPT_EDX, CKPT_ESI, CKPT_EDI, CKPT_EBP, CKPT_EAX, CKP
        CKPT_FS, CKPT_GS, CKPT_ORIG_EAX, CKPT_EIP, CKPT_CS, CKPT_EFLAGS, CKPT_ESP, CKPT_SS,
        CKPT_NREGS };
 
+struct ckpt_itimer {		/* struct itimerval: what was left of the timer when it was dumped */
+	uint32_t interval_sec, interval_usec, value_sec, value_usec;
+} __attribute__((packed));
+
+enum { CKPT_ITIMER_REAL, CKPT_ITIMER_VIRTUAL, CKPT_ITIMER_PROF, CKPT_NITIMER };
+
 struct ckpt_tls {		/* struct user_desc */
 	uint32_t entry, base, limit, flags;
 } __attribute__((packed));
@@ -91,6 +97,7 @@ struct ckpt_task_meta {
 	uint64_t rlim[CKPT_NRLIMIT][2];	/* soft, hard; ~0 is unlimited */
 	uint32_t rseq_ptr, rseq_len, rseq_sig;
 	uint32_t ss_sp, ss_flags, ss_size;	/* sigaltstack */
+	struct ckpt_itimer itimer[CKPT_NITIMER];	/* seconds below 2^31, microseconds below 10^6 */
 	uint32_t nvmas, nfds, nsiginfo;	/* records of this task that follow */
 	uint16_t exe_len, cwd_len, root_len, pad;	/* the data: exe, cwd, root paths */
 } __attribute__((packed));

@@ -245,6 +245,10 @@ static int load_task(struct loader *l, const void *meta, const void *data, uint3
 	for (int i = 0; i < CKPT_NRLIMIT; i++)
 		if (m.rlim[i][0] > m.rlim[i][1])
 			return bad(err, l, "task %u: rlimit %d soft above hard", m.pid, i);
+	for (int i = 0; i < CKPT_NITIMER; i++)
+		if (m.itimer[i].interval_sec > INT32_MAX || m.itimer[i].value_sec > INT32_MAX ||
+		    m.itimer[i].interval_usec >= 1000000 || m.itimer[i].value_usec >= 1000000)
+			return bad(err, l, "task %u: itimer %d out of range", m.pid, i);
 	for (int i = 0; i < 3; i++)
 		if (m.tls[i].entry != 6u + i)
 			return bad(err, l, "task %u: TLS entry %u", m.pid, m.tls[i].entry);

@@ -368,7 +368,70 @@ static int task_signals(struct dumper *d, struct dtask *t)
 	return 0;
 }
 
-/* What only the task itself can tell: brk, its sigactions and its alternate signal stack. */
+/* The three itimers (ITIMER_REAL, _VIRTUAL, _PROF) as getitimer in the task tells them. */
+static int read_itimers(struct dumper *d, struct dtask *t, struct ckpt_itimer *it)
+{
+	uint32_t scratch = ((uint32_t)t->regs.esp - 1024) & ~15u;
+	long ret;
+
+	for (int which = 0; which < CKPT_NITIMER; which++) {
+		if (inject_syscall(d, t, &ret, SYS_getitimer, which, scratch, 0, 0))
+			return -1;
+		if (ret < 0)
+			return dump_refuse(d, t, "reading itimer %d: %s", which, strerror((int)-ret));
+		if (task_mem(d, t, 0, scratch, &it[which], sizeof(it[which])))
+			return -1;
+	}
+	return 0;
+}
+
+static uint64_t itimer_us(const struct ckpt_itimer *it)
+{
+	return (uint64_t)it->value_sec * 1000000 + it->value_usec;
+}
+
+/* Pending signals and itimers as one point in time: a timer that expires between reading the
+ * timers and reading the signals would lose its signal, so the timers are read again after the
+ * signals, and the signals again if one expired meanwhile (its value was reloaded or ran out). */
+static int task_signals_timers(struct dumper *d, struct dtask *t)
+{
+	struct ckpt_itimer again[CKPT_NITIMER];
+
+	for (int round = 0; round < 4; round++) {
+		int expired = 0;
+
+		free(t->sig);
+		t->sig = NULL;
+		t->nsig = 0;
+		if (task_signals(d, t) || read_itimers(d, t, again))
+			return -1;
+		for (int i = 0; i < CKPT_NITIMER; i++)
+			if (itimer_us(&t->m.itimer[i]) &&
+			    (!itimer_us(&again[i]) || itimer_us(&again[i]) > itimer_us(&t->m.itimer[i])))
+				expired = 1;
+		memcpy(t->m.itimer, again, sizeof(again));
+		if (!expired)
+			return 0;
+	}
+	return dump_refuse(d, t, "its itimers keep expiring while it is dumped");
+}
+
+/* A POSIX timer (timer_create) is not kept: refuse it. */
+static int task_posix_timers(struct dumper *d, struct dtask *t)
+{
+	char buf[4096], *id;
+
+	if (dump_read_proc(t->hpid, "timers", buf, sizeof(buf)) < 0)
+		return errno == EFBIG ? dump_refuse(d, t, "POSIX timers are not supported") :
+			dump_refuse(d, t, "reading its POSIX timers: %s", strerror(errno));
+	id = strstr(buf, "ID: ");
+	if (id)
+		return dump_refuse(d, t, "POSIX timer %ld is not supported", strtol(id + 4, NULL, 10));
+	return 0;
+}
+
+/* What only the task itself can tell: brk, its sigactions, its alternate signal stack and its
+ * itimers. */
 static int task_inject(struct dumper *d, struct dtask *t)
 {
 	uint32_t scratch = ((uint32_t)t->regs.esp - 1024) & ~15u;
@@ -398,6 +461,8 @@ static int task_inject(struct dumper *d, struct dtask *t)
 		a->restorer = k[2];
 		a->mask = k[3] | (uint64_t)k[4] << 32;
 	}
+	if (read_itimers(d, t, t->m.itimer))
+		return -1;
 	if (inject_syscall(d, t, &ret, SYS_sigaltstack, 0, scratch, 0, 0))
 		return -1;
 	if (ret < 0)
@@ -495,11 +560,13 @@ int ckpt_dump(pid_t init, unsigned int flags, const struct ckpt_writer *w, struc
 	for (int i = 0; i < d.n && !rc; i++)
 		rc = dump_task_fds(&d, &d.t[i]);
 	for (int i = 0; i < d.n && !rc; i++)
-		rc = task_signals(&d, &d.t[i]);
-	ckpt_trace("snapst", "state, memory map, fds and signals read: rc %d", rc);
+		rc = task_posix_timers(&d, &d.t[i]);
+	ckpt_trace("snapst", "state, memory map and fds read: rc %d", rc);
 	for (int i = 0; i < d.n && !rc; i++)
 		rc = task_inject(&d, &d.t[i]);
-	ckpt_trace("snapst", "injected calls done: rc %d", rc);
+	for (int i = 0; i < d.n && !rc; i++)
+		rc = task_signals_timers(&d, &d.t[i]);
+	ckpt_trace("snapst", "injected calls, signals and itimers done: rc %d", rc);
 	if (!rc)
 		rc = dump_write_files(&d);
 	for (int i = 0; i < d.n && !rc; i++)

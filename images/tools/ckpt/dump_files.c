@@ -82,9 +82,36 @@ static struct dfile *new_file(struct dumper *d)
 }
 
 /* One fd: its open file description's id (an existing one if kcmp says it is shared). */
+/* The kind of the lock an fdinfo "lock:" line shows ("1: POSIX  ADVISORY  WRITE 12 00:0f:34 0 EOF"):
+ * its words before the pid, one space between them ("POSIX ADVISORY WRITE"). */
+static const char *lock_kind(const char *p, char *out, size_t size)
+{
+	size_t n = 0;
+
+	p += strspn(p, "\t ");
+	p += strspn(p, "0123456789:-> \t");
+	while (*p && *p != '\n' && !(*p >= '0' && *p <= '9') && n + 2 < size) {
+		size_t w = strcspn(p, " \t\n");
+
+		if (!w) {
+			p++;
+			continue;
+		}
+		if (n + w + 2 > size)
+			break;
+		if (n)
+			out[n++] = ' ';
+		memcpy(out + n, p, w);
+		n += w;
+		p += w;
+	}
+	out[n] = 0;
+	return n ? out : "of unknown kind";
+}
+
 static int one_fd(struct dumper *d, struct dtask *t, uint32_t fd, uint32_t *id, uint32_t *cloexec)
 {
-	char path[64], target[CKPT_MAX_PATH + 1], info[1024], name[32], kind[64];
+	char path[64], target[CKPT_MAX_PATH + 1], info[1024], name[32], kind[64], *lock;
 	struct stat st;
 	uint64_t pos = 0;
 	uint32_t flags = 0, fkind;
@@ -99,6 +126,10 @@ static int one_fd(struct dumper *d, struct dtask *t, uint32_t fd, uint32_t *id, 
 	snprintf(name, sizeof(name), "fdinfo/%u", fd);
 	if (dump_read_proc(t->hpid, name, info, sizeof(info)) < 0 || ckpt_parse_fdinfo(info, &pos, &flags))
 		return dump_refuse(d, t, "fd %u: unreadable fdinfo", fd);
+	lock = strstr(info, "\nlock:");
+	if (lock)
+		return dump_refuse(d, t, "fd %u: a file lock (%s) on %s is not supported", fd,
+				   lock_kind(lock + 6, kind, sizeof(kind)), target);
 	*cloexec = !!(flags & O_CLOEXEC);
 	flags &= ~(uint32_t)O_CLOEXEC;
 	if (S_ISSOCK(st.st_mode))

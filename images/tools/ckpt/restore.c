@@ -170,6 +170,16 @@ static void restore_task(struct restorer *r, int index)
 	exe_fd = open(t->exe, O_RDONLY | O_CLOEXEC);
 	if (exe_fd < 0 || fstat(exe_fd, &st) || !S_ISREG(st.st_mode))
 		restore_fail(r, t, "executable %s: %s", t->exe, exe_fd < 0 ? strerror(errno) : "not a regular file");
+	{
+		struct stat self;
+
+		/* already the restorer's own executable (the kernel refuses to replace an exe that
+		 * the saved mappings map again): it stays as it is */
+		if (!stat("/proc/self/exe", &self) && self.st_dev == st.st_dev && self.st_ino == st.st_ino) {
+			close(exe_fd);
+			exe_fd = -1;
+		}
+	}
 	restore_signals(r, t);
 	restore_memory_and_go(r, index, exe_fd);
 }

@@ -375,6 +375,7 @@ void restore_memory_and_go(struct restorer *r, int index, int exe_fd)
 	a->cap_data[4] = (uint32_t)(t->m.cap_prm >> 32);
 	a->cap_data[5] = (uint32_t)(t->m.cap_inh >> 32);
 	a->dumpable = 1;
+	memcpy(a->itimer, t->m.itimer, sizeof(a->itimer));
 	a->frame = frame;
 	a->vsyscall = vsyscall;
 

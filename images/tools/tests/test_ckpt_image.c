@@ -192,6 +192,8 @@ static void invalid(void)
 	BAD(5, struct ckpt_task_meta, exe_len, 8, "add up");
 	BAD(5, struct ckpt_task_meta, tls[1].entry, 12, "TLS entry");
 	BAD(5, struct ckpt_task_meta, rlim[3][0], 5, "soft above hard");
+	BAD(5, struct ckpt_task_meta, itimer[1].value_usec, 1000000, "itimer 1 out of range");
+	BAD(5, struct ckpt_task_meta, itimer[2].interval_sec, 0x80000000u, "itimer 2 out of range");
 	BAD(6, struct ckpt_vma_meta, end, 0xc0001000, "out of range");
 	BAD(6, struct ckpt_vma_meta, start, 0xbf000800, "out of range");
 	BAD(6, struct ckpt_vma_meta, kind, 7, "bad kind");
