@@ -76,7 +76,13 @@ describe('checkpoint and restore of a process tree', () => {
     await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
     expect(await g.ok('vpstest ckpt show /tmp/img')).toMatch(/ pipe_bytes 8891\n$/);
 
-    const pid = Number(/^restored init (\d+)/.exec(await g.ok('vpstest ckpt restore /tmp/img'))![1]);
+    // VPS_TRACE=restore traces the restore's steps on stderr, one line each
+    const traced = await g.sh('VPS_TRACE=restore vpstest ckpt restore /tmp/img');
+    expect(traced.code).toBe(0);
+    expect(traced.stderr).toMatch(/^restore\[\d+\]: 3 tasks, \d+ files; status page at 0x[0-9a-f]+\n/);
+    expect(traced.stderr).toMatch(/\nrestore\[\d+\]: process 3 \(sh\): made, parent 1, session 1, group 1\n/);
+    expect(traced.stderr).toMatch(/\nrestore\[\d+\]: every task ready: go\n$/);
+    const pid = Number(/^restored init (\d+)/.exec(traced.stdout)![1]);
     expect(await tree(g, pid)).toBe(before);
     await g.ok('echo go > /tmp/gofifo');
     await until(g, 'wc -l < /tmp/out', (o) => Number(o) === 1999);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
+#include "trace.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
@@ -138,6 +139,8 @@ static void restore_task(struct restorer *r, int index)
 	}
 	if ((uint32_t)getpid() != t->m.pid)
 		restore_fail(r, t, "got pid %d", (int)getpid());
+	ckpt_trace("restore", "process %u (%s): made, parent %u, session %u, group %u", t->m.pid, t->m.comm,
+		   t->m.ppid, t->m.sid, t->m.pgid);
 	if (t->m.sid == t->m.pid) {
 		if (setsid() < 0)
 			restore_fail(r, t, "setsid: %s", strerror(errno));
@@ -181,6 +184,8 @@ static void restore_task(struct restorer *r, int index)
 		}
 	}
 	restore_signals(r, t);
+	ckpt_trace("restore", "process %u (%s): fds, cwd, creds, signals set; %u VMAs to map", t->m.pid,
+		   t->m.comm, t->nvmas);
 	restore_memory_and_go(r, index, exe_fd);
 }
 
@@ -277,10 +282,12 @@ int ckpt_restore(const struct ckpt_image *img, const struct ckpt_restore_opts *o
 	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
+	ckpt_trace("restore", "%u tasks, %u files; status page at %#x", img->ntasks, img->nfiles, addr);
 	if (open_files(img, err) < 0) {
 		rc = -1;
 		goto out;
 	}
+	ckpt_trace("restore", "files opened");
 	pid = clone_pid(CLONE_NEWPID, 0, SIGCHLD);
 	if (pid < 0) {
 		rc = vps_error(err, errno, "restoring: making the pid namespace");
@@ -315,6 +322,7 @@ int ckpt_restore(const struct ckpt_image *img, const struct ckpt_restore_opts *o
 		}
 		syscall(SYS_futex, &r.sh->ready, 0 /* FUTEX_WAIT */, ready, &ts, NULL, 0);
 	}
+	ckpt_trace("restore", "%s", rc ? err->msg : "every task ready: go");
 	__atomic_store_n(&r.sh->go, rc ? -1 : 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, &r.sh->go, 1 /* FUTEX_WAKE */, 0x7fffffff, NULL, NULL, 0);
 	if (rc) {
