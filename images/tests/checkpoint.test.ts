@@ -146,6 +146,29 @@ describe('checkpoint and restore of a process tree', () => {
     }
   });
 
+  it('with --cgroup, refuses a process of the cgroup that is not in the tree (entered from outside), naming it', async () => {
+    const init = await startTree(g, 'while :; do sleep 1; done');
+    const cg = '/sys/fs/cgroup/ckpt-test';
+    await g.ok(`mkdir ${cg} && echo ${init} > ${cg}/cgroup.procs`);
+    // sleep 1 children come and go: each new one is forked inside the cgroup
+    await until(g, `sh -c ${q(TREE)} ${init} | wc -l`, (o) => Number(o) === 2);
+    await g.ok(`sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > ${cg}/cgroup.procs; echo $! > /tmp/stray`);
+    const stray = Number((await g.ok('cat /tmp/stray')).trim());
+    const r = await g.sh(`vpstest ckpt dump --cgroup ${cg} ${init} /tmp/img`);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toBe(
+      `vpstest: process ${stray} (sleep): entered from outside (its parent is not in the tree) is not supported`,
+    );
+    expect(await g.sh('ls /tmp/img')).toMatchObject({ code: 1 });
+    expect(await g.ok(`grep TracerPid /proc/${init}/status`)).toMatch(/^TracerPid:\s+0\n$/);
+    // without the stray, the same cgroup is dumped
+    await g.ok(`kill -9 ${stray}`);
+    await until(g, `cat ${cg}/cgroup.procs | grep -c .`, (o) => Number(o) <= 2);
+    expect(await g.ok(`vpstest ckpt dump --kill --cgroup ${cg} ${init} /tmp/img`)).toMatch(/^dumped \d+ bytes/);
+    await until(g, `cat ${cg}/cgroup.procs | grep -c . || true`, (o) => o === '0\n');
+    await g.ok(`rmdir ${cg}`);
+  });
+
   it('refuses a damaged or truncated image with one line and restores nothing', async () => {
     const init = await startTree(g, 'while :; do sleep 1; done');
     await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);

@@ -36,6 +36,12 @@ struct ckpt_reader {
  * resource; the tree is then let go untouched. */
 int ckpt_dump(pid_t init, unsigned int flags, const struct ckpt_writer *w, struct vps_err *err);
 
+/* ckpt_dump, and every process of the cgroup (a directory of cgroup2, its cgroup.procs) must be
+ * one of the tree: a process that was entered into the VPS from outside (its parent is not in
+ * the tree) is refused with one line naming its pid and command. */
+int ckpt_dump_cgroup(pid_t init, const char *cgroup, unsigned int flags, const struct ckpt_writer *w,
+		     struct vps_err *err);
+
 struct ckpt_image;
 
 /* Read and validate every record (a damaged or hostile image is refused with one line). */

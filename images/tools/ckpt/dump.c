@@ -546,12 +546,47 @@ static void dumper_free(struct dumper *d)
 	free(d->f);
 }
 
+/* Every process of the cgroup is a task of the (seized, so no longer forking) tree. */
+static int cgroup_all_seized(struct dumper *d, const char *cgroup)
+{
+	char path[4200], line[32];
+	cleanup_fclose FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	f = fopen(path, "re");
+	if (!f)
+		return vps_error(d->err, errno, "reading `%s`", path);
+	while (fgets(line, sizeof(line), f)) {
+		pid_t pid = (pid_t)strtol(line, NULL, 10);
+		char comm[64] = "?";
+		int i;
+
+		for (i = 0; i < d->n && d->t[i].hpid != pid; i++)
+			;
+		if (i < d->n)
+			continue;
+		if (dump_read_proc(pid, "comm", comm, sizeof(comm)) > 0)
+			comm[strcspn(comm, "\n")] = 0;
+		return vps_error(d->err, 0, "process %d (%s): entered from outside (its parent is not in the tree) is not supported",
+				 (int)pid, comm);
+	}
+	return 0;
+}
+
 int ckpt_dump(pid_t init, unsigned int flags, const struct ckpt_writer *w, struct vps_err *err)
+{
+	return ckpt_dump_cgroup(init, NULL, flags, w, err);
+}
+
+int ckpt_dump_cgroup(pid_t init, const char *cgroup, unsigned int flags, const struct ckpt_writer *w,
+		     struct vps_err *err)
 {
 	struct dumper d = { .w = w, .err = err };
 	int rc;
 
 	rc = seize_tree(&d, init);
+	if (!rc && cgroup)
+		rc = cgroup_all_seized(&d, cgroup);
 	ckpt_trace("snapst", "%d tasks seized: rc %d", d.n, rc);
 	for (int i = 0; i < d.n && !rc; i++)
 		rc = task_state(&d, &d.t[i]);

@@ -1,5 +1,6 @@
 /* vpstest ckpt: a thin driver over the checkpoint/restore engine (ckpt/) for the guest tests.
- *   vpstest ckpt dump [--kill] <pid> <file>   dump the tree of pid (the init of its pid namespace)
+ *   vpstest ckpt dump [--kill] [--cgroup <dir>] <pid> <file>   dump the tree of pid (the init of
+ *                                             its pid namespace; every process of the cgroup too)
  *   vpstest ckpt restore [--mount-proc] <file> restore it in a new pid namespace, print the init's pid
  *   vpstest ckpt show <file>                   verify an image and print what it holds
  * Each prints one line: what it did, bytes and milliseconds; errors are one line on stderr. */
@@ -38,6 +39,7 @@ static int dump(int argc, char **argv)
 	unsigned int flags = 0;
 	cleanup_close int fd = -1;
 	struct ckpt_writer w = { &fd, ckpt_file_put };
+	const char *cgroup = NULL;
 	long pid;
 	off_t size;
 
@@ -45,8 +47,12 @@ static int dump(int argc, char **argv)
 		flags |= CKPT_DUMP_KILL;
 		argc--, argv++;
 	}
+	if (argc > 2 && !strcmp(argv[1], "--cgroup")) {
+		cgroup = argv[2];
+		argc -= 2, argv += 2;
+	}
 	if (argc != 3 || (pid = vpstest_count(argv[1])) <= 0) {
-		fprintf(stderr, "usage: vpstest ckpt dump [--kill] <pid> <file>\n");
+		fprintf(stderr, "usage: vpstest ckpt dump [--kill] [--cgroup <dir>] <pid> <file>\n");
 		return 2;
 	}
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -55,7 +61,7 @@ static int dump(int argc, char **argv)
 		return fail(&err);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (ckpt_file_header(fd, &err) || ckpt_dump((pid_t)pid, flags, &w, &err)) {
+	if (ckpt_file_header(fd, &err) || ckpt_dump_cgroup((pid_t)pid, cgroup, flags, &w, &err)) {
 		unlink(argv[2]);
 		return fail(&err);
 	}
