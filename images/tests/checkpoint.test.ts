@@ -169,6 +169,26 @@ describe('checkpoint and restore of a process tree', () => {
     await g.ok(`rmdir ${cg}`);
   });
 
+  it('dumps a tree whose cgroup is frozen, and leaves it frozen; thawed, it goes on', async () => {
+    const init = await startTree(g, 'i=0; while :; do i=$((i+1)); echo $i >> /tmp/count; sleep 1; done');
+    const cg = '/sys/fs/cgroup/ckpt-frozen';
+    await g.ok(`mkdir ${cg} && for p in ${init} $(cat /proc/${init}/task/${init}/children); do echo $p > ${cg}/cgroup.procs; done`);
+    await until(g, 'wc -l < /tmp/count', (o) => Number(o) >= 2);
+    await g.ok(`echo 1 > ${cg}/cgroup.freeze`);
+    await until(g, `cat ${cg}/cgroup.events`, (o) => o.includes('frozen 1'));
+    expect(await g.ok(`VPS_TRACE=snapst vpstest ckpt dump --cgroup ${cg} ${init} /tmp/img 2>&1 | grep -c 'frozen, thawed under the tracer'`)).toBe('1\n');
+    expect(await g.ok('vpstest ckpt show /tmp/img')).toMatch(/^tasks 2 /);
+    expect(await g.ok(`cat ${cg}/cgroup.freeze; grep frozen ${cg}/cgroup.events; grep TracerPid /proc/${init}/status`)).toMatch(
+      /^1\nfrozen 1\nTracerPid:\s+0\n$/,
+    );
+    const last = Number((await g.ok('tail -n 1 /tmp/count')).trim());
+    await g.ok(`echo 0 > ${cg}/cgroup.freeze`);
+    await until(g, 'tail -n 1 /tmp/count', (o) => Number(o) >= last + 2);
+    await g.ok(`kill -9 ${init}`);
+    await until(g, `cat ${cg}/cgroup.procs | grep -c . || true`, (o) => o === '0\n');
+    await g.ok(`rmdir ${cg}`);
+  });
+
   it('refuses a damaged or truncated image with one line and restores nothing', async () => {
     const init = await startTree(g, 'while :; do sleep 1; done');
     await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);

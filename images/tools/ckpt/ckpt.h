@@ -38,7 +38,8 @@ int ckpt_dump(pid_t init, unsigned int flags, const struct ckpt_writer *w, struc
 
 /* ckpt_dump, and every process of the cgroup (a directory of cgroup2, its cgroup.procs) must be
  * one of the tree: a process that was entered into the VPS from outside (its parent is not in
- * the tree) is refused with one line naming its pid and command. */
+ * the tree) is refused with one line naming its pid and command. A frozen cgroup is thawed while
+ * its tasks are seized (they stay stopped) and frozen again before they are let go. */
 int ckpt_dump_cgroup(pid_t init, const char *cgroup, unsigned int flags, const struct ckpt_writer *w,
 		     struct vps_err *err);
 

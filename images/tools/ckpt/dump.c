@@ -573,6 +573,19 @@ static int cgroup_all_seized(struct dumper *d, const char *cgroup)
 	return 0;
 }
 
+/* cgroup.freeze of the cgroup: 0 or 1 read, or written; -1 with err set. */
+static int cgroup_freeze(struct dumper *d, const char *cgroup, int write_it, int value)
+{
+	char path[4200], c = (char)('0' + value);
+	cleanup_close int fd = -1;
+
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", cgroup);
+	fd = open(path, (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0 || (write_it ? write(fd, &c, 1) : read(fd, &c, 1)) != 1)
+		return vps_error(d->err, errno, "%s `%s`", write_it ? "writing" : "reading", path);
+	return c == '1';
+}
+
 int ckpt_dump(pid_t init, unsigned int flags, const struct ckpt_writer *w, struct vps_err *err)
 {
 	return ckpt_dump_cgroup(init, NULL, flags, w, err);
@@ -582,11 +595,19 @@ int ckpt_dump_cgroup(pid_t init, const char *cgroup, unsigned int flags, const s
 		     struct vps_err *err)
 {
 	struct dumper d = { .w = w, .err = err };
-	int rc;
+	int rc, frozen = 0;
 
+	/* A frozen cgroup's tasks still stop for the tracer (a trap stop comes before the freezer's),
+	 * but an injected call would run into the freezer: once every task is seized the cgroup is
+	 * thawed (they stay stopped), and frozen again before they are let go. */
+	if (cgroup && (frozen = cgroup_freeze(&d, cgroup, 0, 0)) < 0)
+		return -1;
 	rc = seize_tree(&d, init);
 	if (!rc && cgroup)
 		rc = cgroup_all_seized(&d, cgroup);
+	if (!rc && frozen)
+		rc = cgroup_freeze(&d, cgroup, 1, 0) < 0 ? -1 : 0;
+	ckpt_trace("snapst", "cgroup %s: %s", cgroup ? cgroup : "none", frozen ? "frozen, thawed under the tracer" : "not frozen");
 	ckpt_trace("snapst", "%d tasks seized: rc %d", d.n, rc);
 	for (int i = 0; i < d.n && !rc; i++)
 		rc = task_state(&d, &d.t[i]);
@@ -608,6 +629,8 @@ int ckpt_dump_cgroup(pid_t init, const char *cgroup, unsigned int flags, const s
 		rc = write_task(&d, &d.t[i]);
 	if (!rc)
 		rc = w->put(w->ctx, CKPT_REC_END, &d.end, sizeof(d.end), NULL, 0, err);
+	if (frozen && cgroup_freeze(&d, cgroup, 1, 1) < 0 && !rc)
+		rc = -1;
 	release(&d, !rc && (flags & CKPT_DUMP_KILL));
 	dumper_free(&d);
 	return rc;
