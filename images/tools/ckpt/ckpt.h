@@ -49,6 +49,11 @@ struct ckpt_image;
 int ckpt_image_load(const struct ckpt_reader *r, struct ckpt_image **img, struct vps_err *err);
 void ckpt_image_free(struct ckpt_image *img);
 
+/* What a target allows the image's processes: every capability set of every task (effective,
+ * permitted, inheritable, bounding) within cap_bound (the VPS's bounding set). One line naming
+ * the first process that asks for more; 0 when all are within. Pure. */
+int ckpt_image_check_caps(const struct ckpt_image *img, uint64_t cap_bound, struct vps_err *err);
+
 struct ckpt_restore_opts {
 	int mount_proc;		/* the new init mounts a fresh /proc in a mount namespace of its own */
 	int timeout_ms;		/* for every task to reach its saved state (0: 10 s) */

@@ -508,6 +508,19 @@ void ckpt_image_free(struct ckpt_image *img)
 	free(img);
 }
 
+int ckpt_image_check_caps(const struct ckpt_image *img, uint64_t cap_bound, struct vps_err *err)
+{
+	for (uint32_t i = 0; i < img->ntasks; i++) {
+		const struct ckpt_task_meta *m = &img->tasks[i].m;
+		uint64_t more = (m->cap_eff | m->cap_prm | m->cap_inh | m->cap_bnd) & ~cap_bound;
+
+		if (more)
+			return vps_error(err, 0, "process %u (%s): capabilities %#llx are beyond the bounding set %#llx",
+					 m->pid, m->comm, (unsigned long long)more, (unsigned long long)cap_bound);
+	}
+	return 0;
+}
+
 void ckpt_image_summary(const struct ckpt_image *img, struct ckpt_summary *s)
 {
 	*s = img->sum;

@@ -153,6 +153,16 @@ static void valid(void)
 		CHECK(img->tasks[1].parent == 0 && !strcmp(img->tasks[0].exe, "/bin/sh") &&
 		      !strcmp(img->tasks[0].cwd, "/tmp") && img->tasks[0].fds[1].file == 3 &&
 		      img->files[0].pipe_len == 5 && !strcmp(img->tasks[1].vmas[0].path, "/bin/sh"), "contents");
+		CHECK(!ckpt_image_check_caps(img, 0, &err), "no capabilities are within any set");
+		img->tasks[1].m.cap_prm = 1ull << 21;
+		CHECK(!ckpt_image_check_caps(img, 1ull << 21 | 1, &err), "capabilities within the set");
+		CHECK(ckpt_image_check_caps(img, 1, &err) &&
+		      !strcmp(err.msg, "process 7 (sh): capabilities 0x200000 are beyond the bounding set 0x1"),
+		      "capabilities beyond the set: %s", err.msg);
+		img->tasks[1].m.cap_prm = 0;
+		img->tasks[0].m.cap_bnd = 1ull << 40;
+		CHECK(ckpt_image_check_caps(img, ~(1ull << 40), &err) && strstr(err.msg, "process 1 (sh)"),
+		      "a bounding set beyond the set: %s", err.msg);
 		ckpt_image_free(img);
 	}
 	free_recs(rs);
