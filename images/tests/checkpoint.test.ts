@@ -71,8 +71,8 @@ describe('checkpoint and restore of a process tree', () => {
       '{ seq 1 2000; exec sleep 1000; } | { read first; echo $first > /tmp/first; read go < /tmp/gofifo; cat > /tmp/out; }',
     );
     await until(g, 'cat /tmp/first 2>/dev/null', (o) => o === '1\n');
-    const before = await tree(g, init);
-    expect(before.split('\n').filter(Boolean)).toHaveLength(3);
+    // seq may still be exiting when the first line is read: wait for the three that stay
+    const before = await until(g, `sh -c ${q(TREE)} ${init}`, (o) => o.split('\n').filter(Boolean).length === 3);
     await g.ok(`vpstest ckpt dump --kill ${init} /tmp/img`);
     expect(await g.ok('vpstest ckpt show /tmp/img')).toMatch(/ pipe_bytes 8891\n$/);
 
