@@ -35,6 +35,10 @@ static const struct {
 	{ "catchenter", vpstest_catchenter },
 	{ "migsend", vpstest_migsend },
 	{ "xattr", vpstest_xattr },
+	{ "ckpt", vpstest_ckpt },
+	{ "itimer", vpstest_itimer },
+	{ "ptimer", vpstest_ptimer },
+	{ "lock", vpstest_lock },
 };
 
 int vpstest_main(int argc, char **argv)

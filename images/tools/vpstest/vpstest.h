@@ -35,6 +35,10 @@ int vpstest_ptyrun(int argc, char **argv);
 int vpstest_catchenter(int argc, char **argv);
 int vpstest_migsend(int argc, char **argv);
 int vpstest_xattr(int argc, char **argv);
+int vpstest_ckpt(int argc, char **argv);
+int vpstest_itimer(int argc, char **argv);
+int vpstest_ptimer(int argc, char **argv);
+int vpstest_lock(int argc, char **argv);
 
 /* common.c */
 /* A non-negative decimal, or -1. */
