@@ -1,20 +1,6 @@
 // vpsctl abort: every process killed at once, then the clean-up of stop.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { oneLine, startGuest, until, type Guest } from './guest.ts';
-
-/** What a run of VPS <id> leaves on the host while it exists. */
-async function traces(g: Guest, id: number): Promise<string[]> {
-  const checks: [string, string][] = [
-    ['cgroup', `test -d /sys/fs/cgroup/vps/${id}`],
-    ['veth', `test -e /sys/class/net/vps${id}`],
-    ['root mount', `grep -q " /vps/root/${id} " /proc/mounts`],
-    ['pid file', `test -e /run/vps/${id}.pid`],
-    ['/proc/vservers entry', `test -e /proc/vservers/${id}`],
-  ];
-  const left: string[] = [];
-  for (const [name, cmd] of checks) if ((await g.sh(cmd)).code === 0) left.push(name);
-  return left;
-}
+import { oneLine, startGuest, until, vpsTraces as traces, type Guest } from './guest.ts';
 
 // A service that leaves a mark in the VPS's private files when it gets SIGTERM.
 const TERM_TRAP = `vpsctl execin 3 sh -c 'trap "echo term > /root/got-term; exit 0" TERM; while :; do sleep 1; done'`;

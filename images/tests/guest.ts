@@ -94,3 +94,17 @@ export async function startLab(n: number | ArrayBuffer[]): Promise<{ lab: NodeLa
   for (const [i, h] of hosts.entries()) await lab.add(`host${i + 1}`, h);
   return { lab, hosts };
 }
+
+/** Every trace a run of VPS <id> leaves on the host; all must be gone after stop. */
+export async function vpsTraces(g: Guest, id: number): Promise<string[]> {
+  const checks: [string, string][] = [
+    ['cgroup', `test -d /sys/fs/cgroup/vps/${id}`],
+    ['veth', `test -e /sys/class/net/vps${id}`],
+    ['root mount', `grep -q " /vps/root/${id} " /proc/mounts`],
+    ['pid file', `test -e /run/vps/${id}.pid`],
+    ['/proc/vservers entry', `test -e /proc/vservers/${id}`],
+  ];
+  const left: string[] = [];
+  for (const [name, cmd] of checks) if ((await g.sh(cmd)).code === 0) left.push(name);
+  return left;
+}

@@ -1,20 +1,6 @@
 // vpsctl start/stop and what a VPS is: its own pid, uts, mount and net namespaces, root, cgroup.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGuest, type Guest } from './guest.ts';
-
-/** Every trace a run of VPS <id> leaves on the host; all must be gone after stop. */
-async function traces(g: Guest, id: number): Promise<string[]> {
-  const checks: [string, string][] = [
-    ['cgroup', `test -d /sys/fs/cgroup/vps/${id}`],
-    ['veth', `test -e /sys/class/net/vps${id}`],
-    ['root mount', `grep -q " /vps/root/${id} " /proc/mounts`],
-    ['pid file', `test -e /run/vps/${id}.pid`],
-    ['/proc/vservers entry', `test -e /proc/vservers/${id}`],
-  ];
-  const left: string[] = [];
-  for (const [name, cmd] of checks) if ((await g.sh(cmd)).code === 0) left.push(name);
-  return left;
-}
+import { startGuest, vpsTraces as traces, type Guest } from './guest.ts';
 
 describe('VPS lifecycle', () => {
   let g: Guest;
