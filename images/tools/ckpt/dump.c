@@ -1,7 +1,10 @@
 /* The dumper: seize every task of a tree (PTRACE_SEIZE + PTRACE_INTERRUPT), read its state
  * from ptrace and /proc, refuse what the image cannot hold, write the records, then kill the
  * tree or let it go exactly as it was. */
-#include "dump.h"
+#include "dump_files.h"
+#include "dump_mem.h"
+#include "dumper.h"
+#include "inject.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -28,44 +31,6 @@ struct rseq_config {			/* PTRACE_GET_RSEQ_CONFIGURATION */
 	uint64_t rseq_abi_pointer;
 	uint32_t rseq_abi_size, signature, flags, pad;
 };
-
-int dump_refuse(struct dumper *d, const struct dtask *t, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return vps_error(d->err, 0, "process %u (%s): %s", t->m.pid ? t->m.pid : (uint32_t)t->hpid,
-			 t->m.comm, msg);
-}
-
-ssize_t dump_read_proc(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	cleanup_close int fd = -1;
-	size_t len = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		len += (size_t)n;
-	}
-	if (len + 1 >= size) {
-		errno = EFBIG;
-		return -1;
-	}
-	buf[len] = 0;
-	return (ssize_t)len;
-}
 
 static int add_task(struct dumper *d, pid_t hpid, int parent)
 {

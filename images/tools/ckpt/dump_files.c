@@ -1,7 +1,7 @@
 /* A task's open files: /proc/PID/fd and fdinfo name them; kcmp tells which fds of the tree
  * share one open file description; pidfd_getfd lends the dumper a copy to look at (a pipe's
  * queued bytes through tee, a socket's kind). */
-#include "dump.h"
+#include "dump_files.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* A task's memory: its VMAs from /proc/PID/maps, and the pages that differ from what a fresh
  * mapping would give (present anonymous pages; the copied-on-write pages of a private file
  * mapping), found with /proc/PID/pagemap and read through /proc/PID/mem. */
-#include "dump.h"
+#include "dump_mem.h"
 
 #include <errno.h>
 #include <fcntl.h>

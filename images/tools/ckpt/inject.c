@@ -1,7 +1,7 @@
 /* Running a system call inside a seized task: its registers point at an `int $0x80` of its
  * vDSO with the call in eax and the arguments in ebx..esi; PTRACE_SYSCALL stops it at the
  * entry and at the exit, where eax holds the result. All signals are blocked meanwhile. */
-#include "dump.h"
+#include "inject.h"
 
 #include <errno.h>
 #include <fcntl.h>

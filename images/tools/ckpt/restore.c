@@ -3,7 +3,8 @@
  * back its fds, cwd, rlimits, sigactions, pending signals and bounding set before its memory
  * (restore_mem.c) and the blob take over. The caller waits until every task is ready, then
  * lets them all go at once. */
-#include "restore.h"
+#include "restore_mem.h"
+#include "restorer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,22 +33,6 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
-
-void restore_fail(struct restorer *r, const struct ckpt_task *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!__atomic_exchange_n(&r->sh->claimed, 1, __ATOMIC_SEQ_CST)) {
-		n = snprintf(r->sh->msg, sizeof(r->sh->msg), "restoring process %u (%s): ", t->m.pid, t->m.comm);
-		va_start(ap, fmt);
-		vsnprintf(r->sh->msg + n, sizeof(r->sh->msg) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	__atomic_add_fetch(&r->sh->failed, 1, __ATOMIC_SEQ_CST);
-	syscall(SYS_futex, &r->sh->ready, 1 /* FUTEX_WAKE */, 0x7fffffff, NULL, NULL, 0);
-	_exit(1);
-}
 
 static pid_t clone_pid(uint64_t flags, uint32_t pid, uint32_t exit_signal)
 {

@@ -3,7 +3,7 @@
  * saved VMA (anonymous, or the same file mapped privately) with the saved pages written in; the
  * rt_sigframe built from the saved registers goes below the saved stack pointer. The blob then
  * moves it all into place. */
-#include "restore.h"
+#include "restore_mem.h"
 
 #include <elf.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The restorer's shared pieces: a task reports its failure on the shared page and exits. */
-#ifndef VPS_CKPT_RESTORE_H
-#define VPS_CKPT_RESTORE_H
+#ifndef VPS_CKPT_RESTORER_H
+#define VPS_CKPT_RESTORER_H
 
 #include "blob.h"
 #include "ckpt_image.h"
@@ -18,10 +18,5 @@ struct restorer {
 /* Report "restoring process N (comm): msg" on the shared page (the first failure wins) and exit. */
 void restore_fail(struct restorer *r, const struct ckpt_task *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
-
-/* restore_mem.c: a place free in every task's saved layout and in ours, len bytes. */
-uint32_t restore_find_hole(const struct ckpt_image *img, uint32_t len, struct vps_err *err);
-/* Premap t's memory, build the blob's arguments and jump into it: does not return. */
-void restore_memory_and_go(struct restorer *r, int index, int exe_fd) __attribute__((noreturn));
 
 #endif

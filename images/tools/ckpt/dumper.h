@@ -1,6 +1,7 @@
-/* The dumper's shared state: the seized tasks and the open files they hold. */
-#ifndef VPS_CKPT_DUMP_H
-#define VPS_CKPT_DUMP_H
+/* The dumper's shared state (the seized tasks and the open files they hold) and the helpers
+ * every part of the dump uses. */
+#ifndef VPS_CKPT_DUMPER_H
+#define VPS_CKPT_DUMPER_H
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -53,25 +54,6 @@ struct dumper {
 /* "process 12 (httpd): " in front of a refusal or failure about task t; returns -1. */
 int dump_refuse(struct dumper *d, const struct dtask *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* dump_files.c: every fd of t (refusing what the image cannot hold), files shared by kcmp. */
-int dump_task_fds(struct dumper *d, struct dtask *t);
-/* The file and pipe-data records, once every task's fds are known. */
-int dump_write_files(struct dumper *d);
-
-/* dump_mem.c: t's VMAs (refusing what the image cannot hold) and, with write set, the VMA and
- * page records. */
-int dump_task_mem(struct dumper *d, struct dtask *t, int write);
-
-/* inject.c: run a system call in the stopped task t (its registers and sigmask are put back by
- * inject_finish); the call's return value in *ret. */
-int inject_syscall(struct dumper *d, struct dtask *t, long *ret, long nr, long a1, long a2, long a3,
-		   long a4);
-/* Read or write the task's memory. */
-int task_mem(struct dumper *d, struct dtask *t, int write, uint32_t addr, void *buf, size_t len);
-/* Put back what injection changed: the registers with the syscall-restart fix-up of a task that
- * goes on running, and the signal mask. */
-int inject_finish(struct dumper *d, struct dtask *t);
 
 /* Read a small /proc file of a task into buf (NUL-terminated); its length, or -1 with errno. */
 ssize_t dump_read_proc(pid_t pid, const char *name, char *buf, size_t size);
